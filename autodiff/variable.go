@@ -1,0 +1,87 @@
+package autodiff
+
+import (
+	"sync"
+
+	"github.com/tideml/tide/core"
+	"github.com/tideml/tide/dtype"
+	"github.com/tideml/tide/shape"
+	"github.com/tideml/tide/tensor"
+)
+
+// Variable is named, mutable model state: a weight, a bias, an optimizer slot, a moving average.
+// Its value is a tensor of fixed dtype and shape; trainable variables are tracked for gradients,
+// so ops on [Variable.Value] record what [Grad] needs. [Variable.Assign] replaces the contents in
+// place, so a graph that captured the variable sees the new value on its next call.
+type Variable struct {
+	name      string
+	trainable bool
+	mu        sync.Mutex
+	value     *tensor.Tensor
+}
+
+// VariableOption configures [NewVariable].
+type VariableOption func(*Variable)
+
+// NotTrainable makes a variable that is not tracked for gradients (moving statistics, step
+// counters, optimizer slots).
+func NotTrainable() VariableOption { return func(v *Variable) { v.trainable = false } }
+
+// NewVariable returns a trainable variable named name holding a copy of init. It panics with a
+// *core.Error if init is symbolic.
+func NewVariable(name string, init *tensor.Tensor, opts ...VariableOption) *Variable {
+	if init.IsSymbolic() {
+		panic(core.Errorf("autodiff.NewVariable", "variable %q: initial value is symbolic; create variables outside traced functions", name))
+	}
+	v := &Variable{name: name, trainable: true}
+	for _, o := range opts {
+		o(v)
+	}
+	v.value = init.Clone()
+	if v.trainable {
+		v.value = Watch(v.value)
+	}
+	return v
+}
+
+// Name returns the variable's name.
+func (v *Variable) Name() string { return v.name }
+
+// Trainable reports whether the variable is tracked for gradients.
+func (v *Variable) Trainable() bool { return v.trainable }
+
+// DType returns the element type.
+func (v *Variable) DType() dtype.DType { return v.value.DType() }
+
+// Shape returns the dimensions.
+func (v *Variable) Shape() shape.Shape { return v.value.Shape() }
+
+// Value returns the tensor holding the variable's current value. It is the same tensor on every
+// call (tracked for gradients when trainable); its contents change on Assign.
+func (v *Variable) Value() *tensor.Tensor { return v.value }
+
+// Assigner is implemented by graph tracers that record variable updates as outputs written back
+// after each call of the compiled function.
+type Assigner interface {
+	Assign(target, value *tensor.Tensor)
+}
+
+// Assign sets the variable's contents to value, converted to the variable's dtype. Eagerly it
+// copies at once; while traced (value symbolic) the tracer records the update. It panics with a
+// *core.Error if the shapes differ.
+func (v *Variable) Assign(value *tensor.Tensor) {
+	if !value.Shape().Equal(v.value.Shape()) {
+		panic(core.Errorf("autodiff.Variable.Assign", "variable %q has shape %v, value has %v", v.name, v.value.Shape(), value.Shape()))
+	}
+	if sym := value.Symbol(); sym != nil {
+		tr, ok := sym.(core.Symbol).Tracer().(Assigner)
+		if !ok {
+			panic(core.Errorf("autodiff.Variable.Assign", "variable %q: the graph being traced cannot record assignments", v.name))
+		}
+		tr.Assign(v.value, value)
+		return
+	}
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	tensor.Convert(v.value.Detach(), value)
+}

@@ -1,0 +1,111 @@
+package core
+
+import (
+	"github.com/tideml/tide/internal/errs"
+	"github.com/tideml/tide/tensor"
+)
+
+// Tracer records op applications into a graph instead of running them. Package graph implements
+// it; a symbolic tensor's Symbol implements [Symbol] to say which Tracer it belongs to.
+type Tracer interface {
+	// Record adds op to the graph with the given inputs (symbolic, or concrete tensors to be
+	// captured) and returns symbolic outputs with the given specs.
+	Record(op *Op, params any, in []*tensor.Tensor, out []Spec) []*tensor.Tensor
+}
+
+// Symbol is implemented by the graph values that symbolic tensors stand for.
+type Symbol interface {
+	Tracer() Tracer
+}
+
+// Node records how a tensor tracked for gradients was computed: the op, its params, its inputs
+// and its outputs. A leaf (a variable or a watched tensor) has a nil Op. Tensors point at their
+// Node; package autodiff walks these links backwards. Nothing global is involved, so any number
+// of goroutines can record and differentiate at once.
+type Node struct {
+	Op      *Op
+	Params  any
+	Inputs  []*tensor.Tensor
+	Outputs []*tensor.Tensor
+}
+
+// NodeOf returns the Node attached to t, or nil when t is not tracked for gradients.
+func NodeOf(t *tensor.Tensor) *Node {
+	n, _ := t.Node().(*Node)
+	return n
+}
+
+// Apply runs op on inputs and returns its outputs. Shapes and dtypes are checked first by the
+// op's inference, so a mistake panics with an *Error that names the op and the shapes before
+// any work is done. Eagerly (concrete inputs), the highest-priority kernel for the inputs' dtype
+// runs at once; when an input is symbolic, the op is recorded by that input's Tracer instead.
+// When any input is tracked for gradients and the op is differentiable, the outputs are tracked
+// too; otherwise nothing is recorded and Apply costs nothing extra.
+func Apply(op *Op, params any, in ...*tensor.Tensor) []*tensor.Tensor {
+	specs := make([]Spec, len(in))
+	var tr Tracer
+	for i, t := range in {
+		if t == nil {
+			errs.Panic(op.name, "input %d is nil", i)
+		}
+		specs[i] = SpecOf(t)
+		if s := t.Symbol(); s != nil {
+			ts := s.(Symbol).Tracer()
+			if tr != nil && tr != ts {
+				errs.Panic(op.name, "inputs belong to different graphs being traced")
+			}
+			tr = ts
+		}
+	}
+	outSpecs, err := op.infer(params, specs)
+	if err != nil {
+		panic(errs.Wrap(op.name, err))
+	}
+	var out []*tensor.Tensor
+	if tr != nil {
+		out = tr.Record(op, params, in, outSpecs)
+	} else {
+		out = runEager(op, params, in, specs, outSpecs)
+	}
+	if !op.notDifferentiable {
+		track(op, params, in, out)
+	}
+	return out
+}
+
+func runEager(op *Op, params any, in []*tensor.Tensor, specs, outSpecs []Spec) []*tensor.Tensor {
+	var k Kernel
+	if !op.view {
+		dt := op.keyDType(specs, outSpecs)
+		if k = op.kernel(dt); k == nil {
+			errs.Panic(op.name, "no kernel for dtype %s (kernels exist for %v)", dt, op.KernelDTypes())
+		}
+	}
+	out, err := RunKernel(op, k, params, in, outSpecs)
+	if err != nil {
+		panic(errs.Wrap(op.name, err))
+	}
+	return out
+}
+
+func track(op *Op, params any, in, out []*tensor.Tensor) {
+	tracked := false
+	for _, t := range in {
+		if t.Node() != nil {
+			tracked = true
+			break
+		}
+	}
+	if !tracked {
+		return
+	}
+	n := &Node{Op: op, Params: params, Inputs: in, Outputs: out}
+	for _, t := range out {
+		t.SetNode(n)
+	}
+}
+
+// Apply1 is Apply for ops with exactly one output.
+func Apply1(op *Op, params any, in ...*tensor.Tensor) *tensor.Tensor {
+	return Apply(op, params, in...)[0]
+}
