@@ -124,7 +124,7 @@ func init() {
 	powOp = core.Declare(core.Def[None]{
 		Name: "pow", Doc: "x raised to y elementwise (ONNX Pow, torch.pow)",
 		Infer: inferBinary, DTypes: numericTypes,
-		Grad:  gradPow,
+		Grad: gradPow,
 	})
 	binaryRef(powOp, numericTypes, math.Pow, func(x, y int64) (int64, error) {
 		if y < 0 {

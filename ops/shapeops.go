@@ -32,7 +32,7 @@ func init() {
 			}
 			s, err := shape.Resolve(p.Shape, in[0].Shape.Size())
 			if err != nil {
-				return nil, fmt.Errorf("cannot reshape %v to %v: %v", in[0].Shape, shape.Shape(p.Shape), err)
+				return nil, fmt.Errorf("cannot reshape %v to %v: %v", in[0].Shape, p.Shape, err)
 			}
 			return []core.Spec{{DType: in[0].DType, Shape: s}}, nil
 		},

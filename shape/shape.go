@@ -110,11 +110,11 @@ func Resolve(dims []int, size int) (Shape, error) {
 	for i, d := range dims {
 		switch {
 		case d == -1 && infer >= 0:
-			return nil, fmt.Errorf("can only infer one dimension, got -1 at %d and %d in %v", infer, i, Shape(dims))
+			return nil, fmt.Errorf("can only infer one dimension, got -1 at %d and %d in %v", infer, i, dims)
 		case d == -1:
 			infer = i
 		case d < 0:
-			return nil, fmt.Errorf("dimension %d of %v is negative", i, Shape(dims))
+			return nil, fmt.Errorf("dimension %d of %v is negative", i, dims)
 		default:
 			n *= d
 		}
@@ -122,7 +122,7 @@ func Resolve(dims []int, size int) (Shape, error) {
 	}
 	if infer >= 0 {
 		if n == 0 || size%n != 0 {
-			return nil, fmt.Errorf("cannot infer -1 in %v for %d elements", Shape(dims), size)
+			return nil, fmt.Errorf("cannot infer -1 in %v for %d elements", dims, size)
 		}
 		out[infer] = size / n
 		return out, nil

@@ -51,10 +51,7 @@ type formatter struct {
 func newFormatter(t *Tensor, summarise bool) *formatter {
 	f := &formatter{t: t, summarise: summarise, isFloat: t.dt.IsFloat(), isBool: t.dt == dtype.Bool, is64: t.dt == dtype.Float64}
 	if f.isBool {
-		f.width = 5
-		if !f.anyFalse() {
-			f.width = 4
-		}
+		f.width = 5 // NumPy pads True to the width of False even when no False is shown
 		return f
 	}
 	f.vals = t.Float64s()
@@ -64,15 +61,6 @@ func newFormatter(t *Tensor, summarise bool) *formatter {
 	}
 	f.measureFloats()
 	return f
-}
-
-func (f *formatter) anyFalse() bool {
-	for _, i := range f.shown() {
-		if !f.t.data.([]bool)[i] {
-			return true
-		}
-	}
-	return false
 }
 
 // shown returns the flat indices of the elements that are printed.
@@ -182,9 +170,7 @@ func (f *formatter) parts(v float64) (string, string, string) {
 		if m, err := strconv.ParseFloat(s, 64); err == nil && len(s) > printPrecision+3 {
 			s = strings.TrimRight(strconv.FormatFloat(m, 'f', printPrecision, 64), "0")
 		}
-		if len(exp) == 3 { // e+5 -> e+05
-			exp = exp[:2] + "0" + exp[2:]
-		}
+		exp = fixExp(exp)
 	} else {
 		s = strconv.FormatFloat(v, 'f', -1, bits)
 		if i := strings.IndexByte(s, '.'); i >= 0 && len(s)-i-1 > printPrecision {
@@ -193,6 +179,15 @@ func (f *formatter) parts(v float64) (string, string, string) {
 	}
 	ip, fp, _ := strings.Cut(s, ".")
 	return ip, fp, exp
+}
+
+// fixExp pads a one-digit exponent to two, as C's printf and NumPy: e+5 becomes e+05.
+func fixExp(s string) string {
+	i := strings.IndexByte(s, 'e')
+	if i >= 0 && len(s)-i == 3 {
+		return s[:i+2] + "0" + s[i+2:]
+	}
+	return s
 }
 
 func nonFinite(v float64) string {
@@ -224,11 +219,16 @@ func (f *formatter) format(i int) string {
 	if math.IsInf(v, 0) || math.IsNaN(v) {
 		return pad(nonFinite(v), f.width)
 	}
-	ip, fp, exp := f.parts(v)
 	if f.sci {
-		// Scientific mantissas are padded with zeros, fixed ones with spaces, as NumPy does.
-		return pad(ip+"."+fp+strings.Repeat("0", f.fracPart-len(fp))+exp, f.width)
+		// Scientific mantissas all get as many digits as the longest shortest representation,
+		// the extra digits being those of the exact binary value, as NumPy does.
+		s := strconv.FormatFloat(v, 'e', f.fracPart, 64)
+		if f.fracPart == 0 {
+			s = strings.Replace(s, "e", ".e", 1)
+		}
+		return pad(fixExp(s), f.width)
 	}
+	ip, fp, _ := f.parts(v)
 	return pad(pad(ip, f.intPart)+"."+fp+strings.Repeat(" ", f.fracPart-len(fp)), f.width)
 }
 
