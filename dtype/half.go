@@ -119,7 +119,12 @@ func (h F16) float32Special() float32 {
 }
 
 // Float64 returns h as a float64, exactly.
-func (h F16) Float64() float64 { return float64(h.Float32()) }
+func (h F16) Float64() float64 {
+	if h&0x7fff > 0x7c00 {
+		return nan64(uint16(h), 10)
+	}
+	return float64(h.Float32())
+}
 
 // BF16FromFloat32 returns f rounded to the nearest bfloat16, ties to even.
 // Magnitudes that round above the largest finite bfloat16 become ±Inf.
@@ -149,7 +154,22 @@ func (h BF16) Float32() float32 {
 }
 
 // Float64 returns h as a float64, exactly.
-func (h BF16) Float64() float64 { return float64(h.Float32()) }
+func (h BF16) Float64() float64 {
+	if h&0x7fff > 0x7f80 {
+		return nan64(uint16(h), 7)
+	}
+	return float64(h.Float32())
+}
+
+// nan64 returns the quiet float64 NaN with the sign and payload of the NaN
+// bits b of a format with frac fraction bits. It builds the bits itself
+// because converting a float32 NaN to float64 may drop both: Go's software
+// floating point (GO386=softfloat, GOARM=5, softfloat MIPS) returns one
+// canonical NaN.
+func nan64(b uint16, frac uint) float64 {
+	payload := (uint64(b) & (1<<frac - 1)) << (52 - frac)
+	return math.Float64frombits(uint64(b&0x8000)<<48 | 0x7ff8000000000000 | payload)
+}
 
 // narrow64 rounds f to the nearest number, ties to even, of the binary format
 // with frac fraction bits and maximum exponent emax (bias emax, minimum
