@@ -38,6 +38,7 @@ func NewVariable(name string, init *tensor.Tensor, opts ...VariableOption) *Vari
 		o(v)
 	}
 	v.value = init.Clone()
+	v.value.SetMutable()
 	if v.trainable {
 		v.value = Watch(v.value)
 	}

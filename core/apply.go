@@ -1,6 +1,9 @@
 package core
 
 import (
+	"errors"
+	"strings"
+
 	"github.com/tideml/tide/internal/errs"
 	"github.com/tideml/tide/tensor"
 )
@@ -74,18 +77,22 @@ func Apply(op *Op, params any, in ...*tensor.Tensor) []*tensor.Tensor {
 }
 
 func runEager(op *Op, params any, in []*tensor.Tensor, specs, outSpecs []Spec) []*tensor.Tensor {
-	var k Kernel
-	if !op.view {
-		dt := op.keyDType(specs, outSpecs)
-		if k = op.kernel(dt); k == nil {
-			errs.Panic(op.name, "no kernel for dtype %s (kernels exist for %v)", dt, op.KernelDTypes())
+	k, err := op.Select(specs, outSpecs)
+	if err == nil {
+		var out []*tensor.Tensor
+		if out, err = RunKernel(op, k, params, in, outSpecs); err == nil {
+			return out
 		}
 	}
-	out, err := RunKernel(op, k, params, in, outSpecs)
-	if err != nil {
-		panic(errs.Wrap(op.name, err))
+	panic(errs.Wrap(op.name, trimOp(op.name, err)))
+}
+
+// trimOp removes a leading "name: " from err's message, since Wrap adds the op name again.
+func trimOp(name string, err error) error {
+	if s := err.Error(); strings.HasPrefix(s, name+": ") {
+		return errors.New(s[len(name)+2:])
 	}
-	return out
+	return err
 }
 
 func track(op *Op, params any, in, out []*tensor.Tensor) {

@@ -105,3 +105,26 @@ func RunKernel(op *Op, k Kernel, params any, in []*tensor.Tensor, specs []Spec) 
 	}
 	return out, nil
 }
+
+// Select returns the highest-priority kernel of op for inputs of the given specs and the
+// outputs' specs, or an error naming the op and dtype when there is none. View ops need no
+// kernel and get nil.
+func (op *Op) Select(in, out []Spec) (Kernel, error) {
+	if op.view {
+		return nil, nil
+	}
+	dt := op.keyDType(in, out)
+	if k := op.kernel(dt); k != nil {
+		return k, nil
+	}
+	return nil, fmt.Errorf("%s: no kernel for dtype %s (kernels exist for %v)", op.name, dt, op.KernelDTypes())
+}
+
+// RunInto runs kernel k of op writing into the caller's outputs, which must have the inferred
+// specs and be zero-filled. Graph executors use it to place outputs in planned buffers.
+func RunInto(op *Op, k Kernel, params any, in, out []*tensor.Tensor) error {
+	if err := k(params, in, out); err != nil {
+		return fmt.Errorf("%s: %w", op.name, err)
+	}
+	return nil
+}

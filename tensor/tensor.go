@@ -20,6 +20,8 @@ type Tensor struct {
 	data  any // []T matching dt; nil when symbolic
 	sym   any // the graph value this tensor stands for while traced
 	node  any // the autodiff record of the op that produced it, if any
+
+	mutable bool // contents change between uses (a variable's storage)
 }
 
 // DType returns the element type.
@@ -66,10 +68,18 @@ func (t *Tensor) Node() any { return t.node }
 // never needs it.
 func (t *Tensor) SetNode(n any) { t.node = n }
 
+// SetMutable marks t as storage whose contents change between uses, as a variable's do. Graphs
+// capture mutable tensors by reference and read them at every call; other concrete tensors they
+// capture are constants that optimisation may fold. It is for package autodiff.
+func (t *Tensor) SetMutable() { t.mutable = true }
+
+// Mutable reports whether t was marked by SetMutable.
+func (t *Tensor) Mutable() bool { return t.mutable }
+
 // Detach returns a tensor that shares t's data (or graph value) but carries no autodiff record,
 // so gradients do not flow through it. It costs one small allocation.
 func (t *Tensor) Detach() *Tensor {
-	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym}
+	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym, mutable: t.mutable}
 }
 
 // Raw returns the backing slice ([]float32, []int64, ...) as an any. It panics with a *core.Error

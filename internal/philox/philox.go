@@ -164,7 +164,9 @@ func Normal64(u1, u2 uint64) (float64, float64) {
 // boxMuller returns r*cos(2*pi*t), r*sin(2*pi*t) with r = sqrt(-2 ln x), for
 // x in (0, 1] and t in [0, 1).
 func boxMuller(x, t float64) (float64, float64) {
-	r := math.Sqrt(-2 * logUnit(x)) // Sqrt is correctly rounded everywhere
+	// Sqrt is correctly rounded everywhere. Writing 0 - 2*ln x rather than
+	// -2*ln x makes the radius +0, not -0, at x = 1.
+	r := math.Sqrt(0 - 2*logUnit(x))
 	s, c := sincos2Pi(t)
 	return float64(r * c), float64(r * s)
 }
