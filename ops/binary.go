@@ -106,11 +106,13 @@ func init() {
 		Name: "maximum", Doc: "larger of x and y elementwise, NaN if either is NaN (ONNX Max, torch.maximum)",
 		Infer: inferBinary, DTypes: numericTypes,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
-			// As PyTorch: the gradient goes to the larger input, split evenly on ties.
-			gt := Cast(Greater(in[0], in[1]), g[0].DType())
-			eq := Cast(Equal(in[0], in[1]), g[0].DType())
-			wa := Add(gt, Mul(eq, scalarLike(g[0], 0.5)))
-			wb := Sub(scalarLike(wa, 1), wa)
+			// As PyTorch: the gradient goes to the larger input, split evenly on ties, and to
+			// both where a NaN makes them neither ordered nor equal.
+			dt := g[0].DType()
+			half := Mul(Cast(Equal(in[0], in[1]), dt), scalarLike(g[0], 0.5))
+			one := scalarLike(g[0], 1)
+			wa := Sub(Sub(one, Cast(Less(in[0], in[1]), dt)), half)
+			wb := Sub(Sub(one, Cast(Greater(in[0], in[1]), dt)), half)
 			return []*Tensor{sumTo(Mul(g[0], wa), in[0].Shape()), sumTo(Mul(g[0], wb), in[1].Shape())}
 		},
 	})

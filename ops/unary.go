@@ -46,11 +46,11 @@ func init() {
 
 	expOp = declareUnary("exp", "e^x elementwise (ONNX Exp, torch.exp)", floatTypes,
 		func(_ None, _, out, g []*Tensor) []*Tensor { return []*Tensor{Mul(g[0], out[0])} })
-	unaryRef(expOp, floatTypes, math.Exp, nil)
+	unaryRef(expOp, floatTypes, ref.Exp, nil)
 
 	logOp = declareUnary("log", "natural logarithm elementwise (ONNX Log, torch.log)", floatTypes,
 		func(_ None, in, _, g []*Tensor) []*Tensor { return []*Tensor{Div(g[0], in[0])} })
-	unaryRef(logOp, floatTypes, math.Log, nil)
+	unaryRef(logOp, floatTypes, ref.Log, nil)
 
 	tanhOp = declareUnary("tanh", "hyperbolic tangent elementwise (ONNX Tanh, torch.tanh)", floatTypes,
 		func(_ None, _, out, g []*Tensor) []*Tensor {
@@ -67,9 +67,9 @@ func init() {
 
 	reluOp = declareUnary("relu", "max(x, 0) elementwise (ONNX Relu, torch.relu)", numericTypes,
 		func(_ None, in, _, g []*Tensor) []*Tensor {
-			// The mask is x > 0, so the gradient at 0 is 0 as in PyTorch; writing relu as
-			// maximum(x, 0) would split it to 0.5 there instead.
-			return []*Tensor{Where(Greater(in[0], scalarLike(in[0], 0)), g[0], scalarLike(g[0], 0))}
+			// The gradient is zeroed where x <= 0, as in PyTorch: 0 at 0 (writing relu as
+			// maximum(x, 0) would split it to 0.5 there) and passed through at NaN.
+			return []*Tensor{Where(LessEqual(in[0], scalarLike(in[0], 0)), scalarLike(g[0], 0), g[0])}
 		})
 	unaryRef(reluOp, numericTypes, func(x float64) float64 {
 		if x > 0 || x != x {
