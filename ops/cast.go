@@ -87,9 +87,3 @@ func Cast(x *Tensor, dt dtype.DType) *Tensor {
 func Full(dt dtype.DType, v float64, dims ...int) *Tensor {
 	return core.Apply1(fillOp, FillParams{DType: dt, Shape: append([]int{}, dims...), Value: v})
 }
-
-// ZerosLike returns zeros with x's dtype and shape.
-func ZerosLike(x *Tensor) *Tensor { return Full(x.DType(), 0, x.Shape()...) }
-
-// OnesLike returns ones with x's dtype and shape.
-func OnesLike(x *Tensor) *Tensor { return Full(x.DType(), 1, x.Shape()...) }

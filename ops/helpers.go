@@ -80,11 +80,26 @@ func toFloat(x *Tensor) *Tensor {
 func scalarLike(x *Tensor, v float64) *Tensor { return tensor.Full(x.DType(), v) }
 
 // sumTo sums g over the dimensions that broadcasting added or stretched so that it has shape s:
-// the gradient of broadcasting s to g's shape.
+// the gradient of broadcasting s to g's shape. Leading axes are summed away and stretched ones
+// kept as 1, so no static size is needed (s may have unknown dimensions).
 func sumTo(g *Tensor, s shape.Shape) *Tensor {
 	if g.Shape().Equal(s) {
 		return g
 	}
-	axes := shape.ReducedAxes(s, g.Shape())
-	return Reshape(Sum(g, axes...), s...)
+	lead := g.Rank() - len(s)
+	var leading, stretched []int
+	for _, a := range shape.ReducedAxes(s, g.Shape()) {
+		if a < lead {
+			leading = append(leading, a)
+		} else {
+			stretched = append(stretched, a-lead)
+		}
+	}
+	if len(leading) > 0 {
+		g = Sum(g, leading...)
+	}
+	if len(stretched) > 0 {
+		g = SumKeepDims(g, stretched...)
+	}
+	return g
 }

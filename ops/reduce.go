@@ -47,18 +47,12 @@ func reducedShape(s shape.Shape, axes []int, keep bool) shape.Shape {
 	return out
 }
 
-// keptShape returns the input shape with reduced axes set to 1.
-func keptShape(s shape.Shape, p ReduceParams) shape.Shape {
-	axes, _ := shape.NormalizeAxes(p.Axes, len(s))
-	return reducedShape(s, axes, true)
-}
-
 func init() {
 	sumOp = core.Declare(core.Def[ReduceParams]{
 		Name: "reduce_sum", Doc: "sum over axes (ONNX ReduceSum, torch.sum)",
 		Infer: inferReduce, DTypes: numericTypes,
 		Grad: func(p ReduceParams, in, _, g []*Tensor) []*Tensor {
-			return []*Tensor{BroadcastTo(Reshape(g[0], keptShape(in[0].Shape(), p)...), in[0].Shape()...)}
+			return []*Tensor{ExpandLike(g[0], in[0], keepAxes(p, in[0].Rank())...)}
 		},
 	})
 	registerRef(sumOp, numericTypes, func(p ReduceParams, in, out []*Tensor) error {
@@ -101,12 +95,10 @@ func init() {
 // gradReduceMax sends the gradient to the elements equal to the maximum, split evenly among
 // ties, as torch.amax does.
 func gradReduceMax(p ReduceParams, in, out, g []*Tensor) []*Tensor {
-	x := in[0]
-	kept := keptShape(x.Shape(), p)
-	mask := Cast(Equal(x, Reshape(out[0], kept...)), g[0].DType())
-	count := Sum(mask, keepAxes(p, x.Rank())...)
-	count = Reshape(count, kept...)
-	return []*Tensor{Mul(Div(mask, count), Reshape(g[0], kept...))}
+	x, axes := in[0], keepAxes(p, in[0].Rank())
+	mask := Cast(Equal(x, ExpandLike(out[0], x, axes...)), g[0].DType())
+	count := SumKeepDims(mask, axes...)
+	return []*Tensor{Mul(Div(mask, count), ExpandLike(g[0], x, axes...))}
 }
 
 // keepAxes returns p's axes, or all axes when p.Axes is nil.
@@ -152,13 +144,13 @@ func MeanKeepDims(x *Tensor, axes ...int) *Tensor { return mean(x, axes, true) }
 func mean(x *Tensor, axes []int, keep bool) *Tensor {
 	x = toFloat(x)
 	s := reduce(sumOp, x, axes, keep)
+	norm, _ := shape.NormalizeAxes(axesOrAll(axes), x.Rank()) // reduce has checked the axes
 	n := 1
-	norm, err := shape.NormalizeAxes(axesOrAll(axes), x.Rank())
-	if err != nil {
-		return s // unreachable: reduce has already panicked on bad axes
-	}
 	for _, a := range norm {
 		n *= x.Shape()[a]
+	}
+	if n < 0 { // an unknown dimension: count when the graph runs
+		return Div(s, Size(x, s.DType(), norm...))
 	}
 	return Div(s, scalarLike(s, float64(n)))
 }

@@ -37,7 +37,7 @@ func init() {
 			return []core.Spec{{DType: in[0].DType, Shape: s}}, nil
 		},
 		Grad: func(_ ShapeParams, in, _, g []*Tensor) []*Tensor {
-			return []*Tensor{Reshape(g[0], in[0].Shape()...)}
+			return []*Tensor{ReshapeLike(g[0], in[0])}
 		},
 	})
 
