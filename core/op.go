@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"sync"
@@ -35,6 +36,7 @@ type Op struct {
 	keyInput          int
 	dtypes            []dtype.DType
 	doc               string
+	paramsType        reflect.Type
 
 	mu      sync.RWMutex
 	kernels [dtype.Count][]KernelInfo // sorted by decreasing priority
@@ -89,6 +91,7 @@ func Declare[P any](d Def[P]) *Op {
 		view:              d.View,
 		keyInput:          d.KeyInput,
 		dtypes:            slices.Clone(d.DTypes),
+		paramsType:        reflect.TypeFor[P](),
 		infer: func(params any, in []Spec) ([]Spec, error) {
 			p, err := paramsAs[P](d.Name, params)
 			if err != nil {
@@ -119,6 +122,9 @@ func paramsAs[P any](name string, params any) (P, error) {
 	}
 	return p, nil
 }
+
+// NewParams returns a pointer to a zero value of the op's params type, for decoders.
+func (op *Op) NewParams() any { return reflect.New(op.paramsType).Interface() }
 
 // Name returns the op's name.
 func (op *Op) Name() string { return op.name }

@@ -8,6 +8,7 @@ var DCEPass = Pass{Name: "dce", Run: func(g *Graph) error {
 	}
 	for _, a := range g.Assigns {
 		live[a.Value] = true
+		live[g.Capture(a.Target)] = true
 	}
 	keep := make([]bool, len(g.Nodes))
 	for i := len(g.Nodes) - 1; i >= 0; i-- {

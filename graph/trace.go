@@ -45,6 +45,7 @@ func (tr *tracer) value(op string, t *tensor.Tensor) *Value {
 // Assign records that target (a variable's storage) receives value after each run.
 func (tr *tracer) Assign(target, value *tensor.Tensor) {
 	v := tr.value("assign", value)
+	tr.g.Capture(target) // so that the variable appears in the graph even if it is never read
 	for i, a := range tr.g.Assigns {
 		if a.Target == target {
 			tr.g.Assigns[i].Value = v // the last assignment wins, as in eager code
