@@ -12,10 +12,12 @@ import (
 // functional counterpart of PyTorch's requires_grad.
 func Watch(t *tensor.Tensor) *tensor.Tensor {
 	w := t.Detach()
-	n := &core.Node{}
-	n.Outputs = []*tensor.Tensor{w}
-	w.SetNode(n)
+	w.SetNode(leaf(w))
 	return w
+}
+
+func leaf(t *tensor.Tensor) *core.Node {
+	return &core.Node{Outputs: []*tensor.Tensor{t}, Seq: core.NextSeq()}
 }
 
 // IsTracked reports whether t is tracked for gradients.

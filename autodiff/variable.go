@@ -41,6 +41,10 @@ func NewVariable(name string, init *tensor.Tensor, opts ...VariableOption) *Vari
 	v.value.SetMutable()
 	if v.trainable {
 		v.value = Watch(v.value)
+	} else {
+		// Not tracked for gradients, but an origin all the same: values computed from it are
+		// recomputed by compiled graphs rather than frozen at trace time.
+		v.value.SetOrigin(leaf(v.value))
 	}
 	return v
 }

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tideml/tide/internal/errs"
 	"github.com/tideml/tide/tensor"
@@ -30,11 +31,26 @@ type Node struct {
 	Params  any
 	Inputs  []*tensor.Tensor
 	Outputs []*tensor.Tensor
+	// Seq orders nodes by creation, so that a tracer can tell the nodes recorded while it
+	// traced from older ones.
+	Seq uint64
 }
+
+var nodeSeq atomic.Uint64
+
+// NextSeq returns a sequence number for a new Node: every node created after a call to
+// NextSeq has a larger Seq.
+func NextSeq() uint64 { return nodeSeq.Add(1) }
 
 // NodeOf returns the Node attached to t, or nil when t is not tracked for gradients.
 func NodeOf(t *tensor.Tensor) *Node {
 	n, _ := t.Node().(*Node)
+	return n
+}
+
+// OriginOf returns the Node recording how t was computed from variables (tracked or not), or nil.
+func OriginOf(t *tensor.Tensor) *Node {
+	n, _ := t.Origin().(*Node)
 	return n
 }
 
@@ -70,9 +86,7 @@ func Apply(op *Op, params any, in ...*tensor.Tensor) []*tensor.Tensor {
 	} else {
 		out = runEager(op, params, in, specs, outSpecs)
 	}
-	if !op.notDifferentiable {
-		track(op, params, in, out)
-	}
+	track(op, params, in, out)
 	return out
 }
 
@@ -95,20 +109,25 @@ func trimOp(name string, err error) error {
 	return err
 }
 
+// track records a Node on the outputs when an input is tracked for gradients (the outputs are
+// then tracked too, if the op is differentiable) or derives from a variable (the outputs keep
+// the record as their origin, so graph tracing can recompute them).
 func track(op *Op, params any, in, out []*tensor.Tensor) {
-	tracked := false
+	tracked, derived := false, false
 	for _, t := range in {
-		if t.Node() != nil {
-			tracked = true
-			break
-		}
+		tracked = tracked || t.Node() != nil
+		derived = derived || t.Origin() != nil
 	}
-	if !tracked {
+	if !derived {
 		return
 	}
-	n := &Node{Op: op, Params: params, Inputs: in, Outputs: out}
+	n := &Node{Op: op, Params: params, Inputs: in, Outputs: out, Seq: NextSeq()}
 	for _, t := range out {
-		t.SetNode(n)
+		if tracked && !op.notDifferentiable {
+			t.SetNode(n)
+		} else {
+			t.SetOrigin(n)
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/internal/errs"
@@ -11,7 +12,9 @@ import (
 // tracer records op applications into a graph; it implements core.Tracer and the autodiff
 // Assigner (variable updates become write-backs).
 type tracer struct {
-	g *Graph
+	g        *Graph
+	startSeq uint64                // nodes with a larger Seq were recorded during this trace
+	replayed map[*core.Node]*Node // eager computations from variables, replayed into g
 }
 
 var _ core.Tracer = (*tracer)(nil)
@@ -39,7 +42,43 @@ func (tr *tracer) value(op string, t *tensor.Tensor) *Value {
 		}
 		return v
 	}
+	if o := core.OriginOf(t); o != nil && o.Op != nil && o.Seq > tr.startSeq {
+		return tr.replay(o, t)
+	}
 	return tr.g.Capture(t)
+}
+
+// replay records the eager computation that produced t from variables during this trace, so
+// the graph recomputes it from the variables' values at every run instead of freezing the
+// trace-time value (a regulariser's sum of squared weights, say).
+func (tr *tracer) replay(o *core.Node, t *tensor.Tensor) *Value {
+	n, ok := tr.replayed[o]
+	if !ok {
+		in := make([]*Value, len(o.Inputs))
+		for i, x := range o.Inputs {
+			in[i] = tr.value(o.Op.Name(), x)
+		}
+		specs := make([]core.Spec, len(o.Outputs))
+		for i, x := range o.Outputs {
+			specs[i] = core.SpecOf(x)
+		}
+		n = tr.g.AddNode(o.Op, o.Params, in, specs)
+		tr.replayed[o] = n
+	}
+	for i, x := range o.Outputs {
+		if x == t || (x.Raw() != nil && sameData(x, t)) {
+			return n.Outputs[i]
+		}
+	}
+	return n.Outputs[0]
+}
+
+// sameData reports whether two concrete tensor headers share storage (a Detach of an output).
+func sameData(a, b *tensor.Tensor) bool {
+	if a.IsSymbolic() || b.IsSymbolic() || a.Size() == 0 || a.Size() != b.Size() || a.DType() != b.DType() {
+		return false
+	}
+	return reflect.ValueOf(a.Raw()).Pointer() == reflect.ValueOf(b.Raw()).Pointer()
 }
 
 // Assign records that target (a variable's storage) receives value after each run.
@@ -60,7 +99,7 @@ func (tr *tracer) Assign(target, value *tensor.Tensor) {
 func Trace(specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor) (g *Graph, err error) {
 	defer core.Recover(&err)
 	g = &Graph{}
-	g.tr = &tracer{g: g}
+	g.tr = &tracer{g: g, startSeq: core.NextSeq(), replayed: map[*core.Node]*Node{}}
 	defer func() { g.tr = nil }()
 	args := make([]*tensor.Tensor, len(specs))
 	for i, s := range specs {

@@ -223,7 +223,7 @@ func (t *Tensor) Clone() *Tensor {
 // *core.Error on a symbolic tensor or one tracked for gradients — use ops.Reshape in model code.
 func (t *Tensor) Reshape(dims ...int) *Tensor {
 	t.mustConcrete("tensor.Reshape")
-	if t.node != nil {
+	if t.Node() != nil {
 		errs.Panic("tensor.Reshape", "tensor is tracked for gradients; use ops.Reshape so the gradient flows")
 	}
 	s, err := shape.Resolve(dims, t.Size())

@@ -19,7 +19,10 @@ type Tensor struct {
 	shape shape.Shape
 	data  any // []T matching dt; nil when symbolic
 	sym   any // the graph value this tensor stands for while traced
-	node  any // the autodiff record of the op that produced it, if any
+	node  any // the record of the op that produced it from a variable or tracked tensor, if any
+	// detached hides node from gradients (Node returns nil) while keeping it as the tensor's
+	// origin, which graph tracing replays (Origin).
+	detached bool
 
 	mutable bool // contents change between uses (a variable's storage)
 }
@@ -62,11 +65,25 @@ func NewSymbolic(dt dtype.DType, s shape.Shape, sym any) *Tensor {
 }
 
 // Node returns the autodiff record attached to t, or nil. It is for package core and autodiff.
-func (t *Tensor) Node() any { return t.node }
+func (t *Tensor) Node() any {
+	if t.detached {
+		return nil
+	}
+	return t.node
+}
+
+// Origin returns the record of how t was computed from variables, whether or not t is tracked
+// for gradients, or nil. Graph tracing uses it to recompute such values at every run instead of
+// freezing them. It is for package core and graph.
+func (t *Tensor) Origin() any { return t.node }
 
 // SetNode attaches an autodiff record to t. It is for package core and autodiff: user code
 // never needs it.
-func (t *Tensor) SetNode(n any) { t.node = n }
+func (t *Tensor) SetNode(n any) { t.node, t.detached = n, false }
+
+// SetOrigin attaches a record to t as its origin only: t is not tracked for gradients. It is
+// for package core.
+func (t *Tensor) SetOrigin(n any) { t.node, t.detached = n, true }
 
 // SetMutable marks t as storage whose contents change between uses, as a variable's do. Graphs
 // capture mutable tensors by reference and read them at every call; other concrete tensors they
@@ -76,10 +93,11 @@ func (t *Tensor) SetMutable() { t.mutable = true }
 // Mutable reports whether t was marked by SetMutable.
 func (t *Tensor) Mutable() bool { return t.mutable }
 
-// Detach returns a tensor that shares t's data (or graph value) but carries no autodiff record,
-// so gradients do not flow through it. It costs one small allocation.
+// Detach returns a tensor that shares t's data (or graph value) and is not tracked for
+// gradients, so gradients do not flow through it; it keeps t's origin. It costs one small
+// allocation.
 func (t *Tensor) Detach() *Tensor {
-	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym, mutable: t.mutable}
+	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym, mutable: t.mutable, node: t.node, detached: true}
 }
 
 // Raw returns the backing slice ([]float32, []int64, ...) as an any. It panics with a *core.Error
