@@ -58,7 +58,9 @@ func Marshal(g *Graph) ([]byte, error) {
 	return proto.MarshalOptions{Deterministic: true}.Marshal(def)
 }
 
-func valueDef(v *Value) *graphpb.ValueDef { return &graphpb.ValueDef{Id: int64(v.ID), Spec: specDef(v.Spec)} }
+func valueDef(v *Value) *graphpb.ValueDef {
+	return &graphpb.ValueDef{Id: int64(v.ID), Spec: specDef(v.Spec)}
+}
 
 func specDef(s core.Spec) *graphpb.TensorSpec {
 	dims := make([]int64, len(s.Shape))

@@ -13,7 +13,7 @@ import (
 // Assigner (variable updates become write-backs).
 type tracer struct {
 	g        *Graph
-	startSeq uint64                // nodes with a larger Seq were recorded during this trace
+	startSeq uint64               // nodes with a larger Seq were recorded during this trace
 	replayed map[*core.Node]*Node // eager computations from variables, replayed into g
 }
 

@@ -141,7 +141,9 @@ func ZerosLike(x *Tensor) *Tensor { return core.Apply1(fillLikeOp, FillLikeParam
 func OnesLike(x *Tensor) *Tensor { return core.Apply1(fillLikeOp, FillLikeParams{Value: 1}, x) }
 
 // FullLike returns v (converted to x's dtype) with x's dtype and shape.
-func FullLike(x *Tensor, v float64) *Tensor { return core.Apply1(fillLikeOp, FillLikeParams{Value: v}, x) }
+func FullLike(x *Tensor, v float64) *Tensor {
+	return core.Apply1(fillLikeOp, FillLikeParams{Value: v}, x)
+}
 
 // ExpandLike broadcasts x to like's shape along axes, where x has like's shape without those
 // axes (or with them as 1): it undoes a reduction over axes. It panics with a *core.Error when
