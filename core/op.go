@@ -33,6 +33,7 @@ type Op struct {
 	grad              func(params any, in, out, gout []*tensor.Tensor) []*tensor.Tensor
 	notDifferentiable bool
 	view              bool
+	elementwise       bool
 	keyInput          int
 	dtypes            []dtype.DType
 	doc               string
@@ -61,6 +62,9 @@ type Def[P any] struct {
 	// View marks ops whose single output shares input 0's data with a new shape (reshape);
 	// they need no kernel.
 	View bool
+	// Elementwise marks ops whose output element i depends only on element i of each input after
+	// broadcasting, with one output: graph fusion may run a chain of them chunk by chunk.
+	Elementwise bool
 	// KeyInput is the input whose dtype selects the kernel (default 0); -1 selects by output 0
 	// (ops without inputs).
 	KeyInput int
@@ -89,6 +93,7 @@ func Declare[P any](d Def[P]) *Op {
 		doc:               d.Doc,
 		notDifferentiable: d.NotDifferentiable,
 		view:              d.View,
+		elementwise:       d.Elementwise,
 		keyInput:          d.KeyInput,
 		dtypes:            slices.Clone(d.DTypes),
 		paramsType:        reflect.TypeFor[P](),
@@ -134,6 +139,9 @@ func (op *Op) Doc() string { return op.doc }
 
 // Differentiable reports whether the op has a gradient rule.
 func (op *Op) Differentiable() bool { return !op.notDifferentiable }
+
+// IsElementwise reports whether the op was declared Elementwise.
+func (op *Op) IsElementwise() bool { return op.elementwise }
 
 // IsView reports whether the op's output shares its input's data.
 func (op *Op) IsView() bool { return op.view }

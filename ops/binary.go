@@ -61,7 +61,7 @@ var errIntDivZero = errors.New("integer division by zero")
 func init() {
 	addOp = core.Declare(core.Def[None]{
 		Name: "add", Doc: "x + y elementwise with broadcasting (ONNX Add, torch.add)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			return []*Tensor{sumTo(g[0], in[0].Shape()), sumTo(g[0], in[1].Shape())}
 		},
@@ -70,7 +70,7 @@ func init() {
 
 	subOp = core.Declare(core.Def[None]{
 		Name: "sub", Doc: "x - y elementwise with broadcasting (ONNX Sub, torch.sub)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			return []*Tensor{sumTo(g[0], in[0].Shape()), sumTo(Neg(g[0]), in[1].Shape())}
 		},
@@ -79,7 +79,7 @@ func init() {
 
 	mulOp = core.Declare(core.Def[None]{
 		Name: "mul", Doc: "x * y elementwise with broadcasting (ONNX Mul, torch.mul)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			return []*Tensor{sumTo(Mul(g[0], in[1]), in[0].Shape()), sumTo(Mul(g[0], in[0]), in[1].Shape())}
 		},
@@ -88,7 +88,7 @@ func init() {
 
 	divOp = core.Declare(core.Def[None]{
 		Name: "div", Doc: "x / y elementwise; integers truncate toward zero (ONNX Div; torch.div rounding_mode='trunc')",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: func(_ None, in, out, g []*Tensor) []*Tensor {
 			ga := Div(g[0], in[1])
 			gb := Neg(Div(Mul(g[0], out[0]), in[1])) // -g·x/y² = -g·out/y
@@ -104,7 +104,7 @@ func init() {
 
 	maximumOp = core.Declare(core.Def[None]{
 		Name: "maximum", Doc: "larger of x and y elementwise, NaN if either is NaN (ONNX Max, torch.maximum)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			// As PyTorch: the gradient goes to the larger input, split evenly on ties, and to
 			// both where a NaN makes them neither ordered nor equal.
@@ -125,7 +125,7 @@ func init() {
 
 	powOp = core.Declare(core.Def[None]{
 		Name: "pow", Doc: "x raised to y elementwise (ONNX Pow, torch.pow)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Infer: inferBinary, DTypes: numericTypes, Elementwise: true,
 		Grad: gradPow,
 	})
 	binaryRef(powOp, numericTypes, math.Pow, func(x, y int64) (int64, error) {

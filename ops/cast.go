@@ -26,7 +26,7 @@ var castOp, fillOp *core.Op
 func init() {
 	castOp = core.Declare(core.Def[CastParams]{
 		Name: "cast", Doc: "convert elements to another dtype, saturating float to int (ONNX Cast, Tensor.to)",
-		DTypes: allTypes,
+		DTypes: allTypes, Elementwise: true,
 		Infer: func(p CastParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
 				return nil, err

@@ -34,7 +34,7 @@ var comparisons = map[string]struct {
 func init() {
 	compareOp = core.Declare(core.Def[CompareParams]{
 		Name: "compare", Doc: "elementwise comparison eq/ne/lt/le/gt/ge giving bool (ONNX Equal/Less/..., torch.eq/lt/...)",
-		NotDifferentiable: true, DTypes: allTypes,
+		NotDifferentiable: true, DTypes: allTypes, Elementwise: true,
 		Infer: func(p CompareParams, in []core.Spec) ([]core.Spec, error) {
 			if _, ok := comparisons[p.Kind]; !ok {
 				return nil, fmt.Errorf("unknown comparison %q (want eq, ne, lt, le, gt or ge)", p.Kind)
@@ -65,7 +65,7 @@ func init() {
 
 	whereOp = core.Declare(core.Def[None]{
 		Name: "where", Doc: "select x where cond is true, else y, with broadcasting (ONNX Where, torch.where)",
-		KeyInput: 1, DTypes: allTypes,
+		KeyInput: 1, DTypes: allTypes, Elementwise: true,
 		Infer: func(_ None, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 3); err != nil {
 				return nil, err

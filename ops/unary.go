@@ -35,7 +35,7 @@ func unaryRef(op *core.Op, dts []dtype.DType, ff func(float64) float64, fi func(
 
 // declareUnary declares a unary op with the given gradient rule (nil: not differentiable).
 func declareUnary(name, doc string, dts []dtype.DType, grad func(_ None, in, out, g []*Tensor) []*Tensor) *core.Op {
-	return core.Declare(core.Def[None]{Name: name, Doc: doc, Infer: inferUnary, DTypes: dts, Grad: grad, NotDifferentiable: grad == nil})
+	return core.Declare(core.Def[None]{Name: name, Doc: doc, Infer: inferUnary, DTypes: dts, Grad: grad, NotDifferentiable: grad == nil, Elementwise: true})
 }
 
 func init() {
