@@ -10,7 +10,7 @@ type Pass struct {
 
 // DefaultPasses returns the passes Compile runs, in order.
 func DefaultPasses() []Pass {
-	return []Pass{SimplifyPass, FoldPass, CSEPass, DCEPass}
+	return []Pass{SimplifyPass, FoldPass, CSEPass, DCEPass, FusePass}
 }
 
 // Optimize runs passes on g, verifying the graph after each; a failure names the pass.

@@ -207,3 +207,40 @@ func TestVerifyNamesTheFailingPass(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestFuse(t *testing.T) {
+	checkPass(t, graph.FusePass, [][]int{{5000}, {5000}}, func(a []*T) []*T {
+		h := ops.Tanh(ops.Mul(ops.Add(a[0], a[1]), tensor.Scalar(0.5)))
+		return []*T{ops.Exp(ops.Neg(ops.Relu(h)))}
+	}, "fused_elementwise")
+	// A value used twice, or of another shape, ends a chain.
+	checkPass(t, graph.FusePass, [][]int{{3, 4}, {4}}, func(a []*T) []*T {
+		h := ops.Exp(a[0])
+		return []*T{ops.Add(ops.Mul(h, h), a[1]), ops.Tanh(ops.Neg(a[1]))}
+	}, "exp mul add fused_elementwise")
+}
+
+func TestFusedUnknownBatch(t *testing.T) {
+	f := graph.Compile(func(x, y *T) *T { return ops.Tanh(ops.Add(ops.Exp(x), y)) },
+		graph.InputSpecs(spec(dtype.Float32, -1, 3), spec(dtype.Float32, -1, 3)))
+	for _, n := range []int{1, 7, 3000} {
+		x, y := tensor.RandomNormal(1, n, 3), tensor.RandomNormal(2, n, 3)
+		out, err := f.Call(x, y)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := ops.Tanh(ops.Add(ops.Exp(x), y)); !tensor.Equal(out[0], want) {
+			t.Fatalf("batch %d: fused result differs", n)
+		}
+	}
+	// Declared shapes that broadcast at run time ([1 3] with [5 3]) fall back to whole tensors.
+	x, y := tensor.RandomNormal(1, 1, 3), tensor.RandomNormal(2, 5, 3)
+	out, err := f.Call(x, y)
+	if err != nil || !tensor.Equal(out[0], ops.Tanh(ops.Add(ops.Exp(x), y))) {
+		t.Fatalf("broadcast at run time: %v %v", out, err)
+	}
+	g, _ := f.Graph(x, y)
+	if opNames(g) != "fused_elementwise" {
+		t.Fatalf("not fused:\n%s", g)
+	}
+}

@@ -34,19 +34,23 @@ func Marshal(g *Graph) ([]byte, error) {
 			Variable: c.Tensor.Mutable(),
 		})
 	}
+	nextValue, nextNode := int64(g.nextID), int64(g.nextNode)
 	for _, n := range g.Nodes {
-		attrs, err := encodeParams(n.Params)
+		var nds []*graphpb.NodeDef
+		var err error
+		if fp, ok := n.Params.(FusedParams); ok {
+			// Fusion is an execution detail: the file holds the ops themselves, and a graph
+			// loaded from it is fused again when compiled.
+			nds, err = unfuse(n, fp, &nextValue, &nextNode)
+		} else {
+			var nd *graphpb.NodeDef
+			nd, err = nodeDef(int64(n.ID), n.Op, n.Params, ids(n.Inputs), n.Outputs)
+			nds = []*graphpb.NodeDef{nd}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("graph: node %d (%s): %w", n.ID, n.Op.Name(), err)
 		}
-		nd := &graphpb.NodeDef{Id: int64(n.ID), Op: n.Op.Name(), Attrs: attrs}
-		for _, in := range n.Inputs {
-			nd.Inputs = append(nd.Inputs, int64(in.ID))
-		}
-		for _, o := range n.Outputs {
-			nd.Outputs = append(nd.Outputs, valueDef(o))
-		}
-		def.Nodes = append(def.Nodes, nd)
+		def.Nodes = append(def.Nodes, nds...)
 	}
 	for _, o := range g.Outputs {
 		def.Outputs = append(def.Outputs, int64(o.ID))
@@ -56,6 +60,62 @@ func Marshal(g *Graph) ([]byte, error) {
 		def.Assigns = append(def.Assigns, &graphpb.AssignDef{Capture: int64(c.ID), Value: int64(a.Value.ID)})
 	}
 	return proto.MarshalOptions{Deterministic: true}.Marshal(def)
+}
+
+func nodeDef(id int64, op *core.Op, params any, inputs []int64, outputs []*Value) (*graphpb.NodeDef, error) {
+	attrs, err := encodeParams(params)
+	if err != nil {
+		return nil, err
+	}
+	nd := &graphpb.NodeDef{Id: id, Op: op.Name(), Attrs: attrs, Inputs: inputs}
+	for _, o := range outputs {
+		nd.Outputs = append(nd.Outputs, valueDef(o))
+	}
+	return nd, nil
+}
+
+func ids(vs []*Value) []int64 {
+	out := make([]int64, len(vs))
+	for i, v := range vs {
+		out[i] = int64(v.ID)
+	}
+	return out
+}
+
+// unfuse returns the node definitions of a fused node's steps; intermediate values get fresh
+// ids, and the last step produces the fused node's output.
+func unfuse(n *Node, fp FusedParams, nextValue, nextNode *int64) ([]*graphpb.NodeDef, error) {
+	refs := ids(n.Inputs)
+	specs := make([]core.Spec, len(n.Inputs))
+	for i, in := range n.Inputs {
+		specs[i] = in.Spec
+	}
+	var nds []*graphpb.NodeDef
+	for i, s := range fp.Steps {
+		args := make([]int64, len(s.Args))
+		argSpecs := make([]core.Spec, len(s.Args))
+		for j, a := range s.Args {
+			args[j], argSpecs[j] = refs[a], specs[a]
+		}
+		out := n.Outputs[0]
+		if i < len(fp.Steps)-1 {
+			inferred, err := s.Op.Infer(s.Params, argSpecs)
+			if err != nil {
+				return nil, err
+			}
+			out = &Value{ID: int(*nextValue), Spec: inferred[0]}
+			*nextValue++
+		}
+		nd, err := nodeDef(*nextNode, s.Op, s.Params, args, []*Value{out})
+		if err != nil {
+			return nil, err
+		}
+		*nextNode++
+		nds = append(nds, nd)
+		refs = append(refs, int64(out.ID))
+		specs = append(specs, out.Spec)
+	}
+	return nds, nil
 }
 
 func valueDef(v *Value) *graphpb.ValueDef {

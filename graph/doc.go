@@ -1,0 +1,50 @@
+// Package graph traces Go functions over tensors into a graph, optimises it and runs it: the
+// same code that runs eagerly, compiled with one call.
+//
+//	step := graph.Compile(model.TrainStep,
+//		graph.InputSpecs(core.Spec{DType: dtype.Float32, Shape: shape.Of(-1, 784)},
+//			core.Spec{DType: dtype.Int64, Shape: shape.Of(-1)}))
+//	loss, err := step.Call(x, y)
+//
+// # Tracing rules
+//
+// [Compile] wraps a function; the first [Function.Call] for a new signature traces it: the
+// function runs once with symbolic tensors, and every op it applies is recorded instead of run.
+//
+//   - Arguments become graph parameters. With [InputSpecs], a dimension declared -1
+//     (shape.Unknown) accepts any size, so one graph serves every batch size — the last partial
+//     batch of an epoch and serving do not retrace. Without it each new combination of argument
+//     shapes and dtypes is traced once and cached (the cache is bounded by [CacheSize], least
+//     recently used first out; frequent retracing is logged).
+//   - Tensors the function reads that are not arguments are captured. A variable's storage is
+//     captured by reference, so each call sees its current value; any other tensor is a constant
+//     that optimisation may fold. Values the function computes eagerly from variables (an op
+//     whose inputs are all variables, such as a weight regulariser) are recorded too, so they are
+//     recomputed at every call, not frozen at trace time.
+//   - autodiff.Variable.Assign with a symbolic value becomes a write-back performed after each
+//     call; all reads in the call see the values from before it. This is how a whole train step —
+//     forward, gradients, optimizer update — is one compiled call.
+//   - Go control flow runs at trace time: a loop is unrolled and an if takes the branch chosen by
+//     values known while tracing (shapes, Go variables). A data-dependent branch needs an op.
+//   - Gradients (autodiff.Grad) taken inside the function are traced with the same gradient
+//     rules as eagerly, so the backward pass is part of the graph and is optimised with it.
+//   - Reading a symbolic tensor's value (At, Item, Data) panics with a *core.Error: values exist
+//     only when the graph runs.
+//
+// # Passes and execution
+//
+// After tracing and after every pass, [Graph.Verify] checks types, shapes, definitions before
+// use and acyclicity; a failure names the pass. [DefaultPasses] are algebraic simplification,
+// constant folding, common-subexpression elimination, dead-code elimination and elementwise
+// fusion (each in its own file). A [Plan] resolves unknown dimensions for concrete arguments,
+// picks each op's highest-priority kernel, and frees each intermediate after its last use into a
+// pool that later ops of the same size reuse; [Plan.PeakBytes] reports the peak before running.
+// Errors — a shape mistake found while tracing, arguments a graph cannot take, a kernel failure —
+// are returned by Call, never panicked.
+//
+// # Inspection and serialisation
+//
+// [Graph.String] lists the graph as text and [Graph.WriteDOT] as Graphviz. [Marshal] and
+// [Unmarshal] convert a graph to and from Tide's versioned protobuf format (package graphpb),
+// captured tensors included, so it can be loaded and run without the Go code that built it.
+package graph
