@@ -1,5 +1,3 @@
-// Package errs holds the error type that the math API panics with. It sits below every package
-// that can raise it; users know it as core.Error.
 package errs
 
 import (
