@@ -16,7 +16,8 @@ func usage(w io.Writer) {
 
 commands:
   demo   fit a small network to y = sin(3x) by gradient descent, printing the loss
-  ops    list every registered op: name, kernel dtypes, differentiable or not`)
+  ops    list every registered op: name, kernel dtypes, differentiable or not
+  bench  measure named cases (GEMM, elementwise, train steps): tide bench -h`)
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -42,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "ops":
 		listOps(stdout)
 		return 0
+	case "bench":
+		return runBench(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0

@@ -1,0 +1,287 @@
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"regexp"
+	"runtime"
+	"slices"
+	"time"
+
+	"github.com/tideml/tide/autodiff"
+	"github.com/tideml/tide/core"
+	"github.com/tideml/tide/dtype"
+	"github.com/tideml/tide/graph"
+	"github.com/tideml/tide/ops"
+	"github.com/tideml/tide/shape"
+	"github.com/tideml/tide/tensor"
+)
+
+// benchCase is one named measurement. setup prepares the work and returns the function to time;
+// the work fields say what one call does, for the rates.
+type benchCase struct {
+	name    string
+	setup   func(cfg benchConfig) (func() error, error)
+	flops   float64
+	bytes   float64
+	samples float64
+}
+
+type benchConfig struct {
+	eager bool
+}
+
+// benchResult is one line of `tide bench -json`, with the field names of the reference scripts.
+type benchResult struct {
+	Name        string  `json:"name"`
+	Threads     int     `json:"threads"`
+	NsPerOp     float64 `json:"ns_per_op"`
+	GFlops      float64 `json:"gflops,omitempty"`
+	GBps        float64 `json:"gbps,omitempty"`
+	SamplesPerS float64 `json:"samples_per_s,omitempty"`
+	Engine      string  `json:"engine"`
+}
+
+func benchCases() []benchCase {
+	var cs []benchCase
+	for _, n := range []int{128, 256, 512, 1024, 2048} {
+		cs = append(cs, benchCase{name: fmt.Sprintf("gemm/f32/%d", n), flops: 2 * math.Pow(float64(n), 3), setup: gemmCase(n)})
+	}
+	for _, n := range []int{262144, 33554432} {
+		cs = append(cs,
+			benchCase{name: fmt.Sprintf("elementwise/f32/add/%d", n), bytes: 12 * float64(n), setup: elementwiseCase(n, true)},
+			benchCase{name: fmt.Sprintf("elementwise/f32/exp/%d", n), bytes: 8 * float64(n), setup: elementwiseCase(n, false)})
+	}
+	for _, opt := range []string{"sgd", "adam"} {
+		cs = append(cs, benchCase{name: "train/mlp_784_512_512_10/b128/" + opt, samples: 128, setup: mlpCase(opt)})
+	}
+	return cs
+}
+
+func gemmCase(n int) func(benchConfig) (func() error, error) {
+	return func(benchConfig) (func() error, error) {
+		a, b := tensor.RandomNormal(0, n, n), tensor.RandomNormal(1, n, n)
+		return func() error { ops.MatMul(a, b); return nil }, nil
+	}
+}
+
+func elementwiseCase(n int, add bool) func(benchConfig) (func() error, error) {
+	return func(benchConfig) (func() error, error) {
+		a, b := tensor.RandomUniform(0, n), tensor.RandomUniform(1, n)
+		if add {
+			return func() error { ops.Add(a, b); return nil }, nil
+		}
+		return func() error { ops.Exp(a); return nil }, nil
+	}
+}
+
+// mlpCase is a train step of a 784-512-512-10 relu MLP with softmax cross-entropy on a batch of
+// 128, updated with SGD (lr 0.01) or Adam (lr 0.001), as in the reference script.
+func mlpCase(opt string) func(benchConfig) (func() error, error) {
+	return func(cfg benchConfig) (func() error, error) {
+		sizes := []int{784, 512, 512, 10}
+		var params []*autodiff.Variable
+		for i := 0; i+1 < len(sizes); i++ {
+			limit := math.Sqrt(6 / float64(sizes[i]+sizes[i+1]))
+			w := ops.MulScalar(ops.AddScalar(tensor.RandomUniform(uint64(i), sizes[i], sizes[i+1]), -0.5), 2*limit)
+			params = append(params, autodiff.NewVariable(fmt.Sprintf("w%d", i), w), autodiff.NewVariable(fmt.Sprintf("b%d", i), tensor.Zeros(dtype.Float32, sizes[i+1])))
+		}
+		update := sgdUpdate(0.01)
+		if opt == "adam" {
+			update = adamUpdate(params, 1e-3)
+		}
+		step := func(x, labels *tensor.Tensor) *tensor.Tensor {
+			h := x
+			for i := 0; i < len(params); i += 2 {
+				h = ops.Add(ops.MatMul(h, params[i].Value()), params[i+1].Value())
+				if i+2 < len(params) {
+					h = ops.Relu(h)
+				}
+			}
+			loss := softmaxCrossEntropy(h, labels)
+			update(params, autodiff.GradVariables(loss, params...))
+			return loss
+		}
+		x := tensor.RandomNormal(7, 128, 784)
+		onehot := tensor.Zeros(dtype.Float32, 128, 10)
+		for i := range 128 {
+			onehot.Set(1, i, i%10)
+		}
+		if cfg.eager {
+			return func() error { step(x, onehot); return nil }, nil
+		}
+		f := graph.Compile(step, graph.InputSpecs(core.Spec{DType: dtype.Float32, Shape: shape.Of(-1, 784)}, core.Spec{DType: dtype.Float32, Shape: shape.Of(-1, 10)}))
+		return func() error { _, err := f.Call(x, onehot); return err }, nil
+	}
+}
+
+// softmaxCrossEntropy is the mean over the batch of −Σ onehot·log_softmax(logits), computed
+// stably with the row maximum subtracted.
+func softmaxCrossEntropy(logits, onehot *tensor.Tensor) *tensor.Tensor {
+	m := autodiff.StopGradient(ops.MaxKeepDims(logits, -1))
+	z := ops.Sub(logits, m)
+	lse := ops.Log(ops.SumKeepDims(ops.Exp(z), -1))
+	return ops.Mean(ops.Sum(ops.Mul(onehot, ops.Sub(lse, z)), -1))
+}
+
+type updateFunc func(params []*autodiff.Variable, grads []*tensor.Tensor)
+
+func sgdUpdate(lr float64) updateFunc {
+	return func(params []*autodiff.Variable, grads []*tensor.Tensor) {
+		for i, p := range params {
+			p.Assign(ops.Sub(p.Value().Detach(), ops.MulScalar(grads[i], lr)))
+		}
+	}
+}
+
+// adamUpdate is Adam as PyTorch computes it (epsilon outside the square root, bias-corrected).
+func adamUpdate(params []*autodiff.Variable, lr float64) updateFunc {
+	const b1, b2, eps = 0.9, 0.999, 1e-8
+	ms, vs := make([]*autodiff.Variable, len(params)), make([]*autodiff.Variable, len(params))
+	for i, p := range params {
+		ms[i] = autodiff.NewVariable(p.Name()+"/m", tensor.Zeros(p.DType(), p.Shape()...), autodiff.NotTrainable())
+		vs[i] = autodiff.NewVariable(p.Name()+"/v", tensor.Zeros(p.DType(), p.Shape()...), autodiff.NotTrainable())
+	}
+	t := autodiff.NewVariable("step", tensor.Scalar(float32(0)), autodiff.NotTrainable())
+	return func(params []*autodiff.Variable, grads []*tensor.Tensor) {
+		step := ops.AddScalar(t.Value().Detach(), 1)
+		t.Assign(step)
+		c1 := ops.Sub(tensor.Scalar(float32(1)), ops.Pow(tensor.Scalar(float32(b1)), step))
+		c2 := ops.Sub(tensor.Scalar(float32(1)), ops.Pow(tensor.Scalar(float32(b2)), step))
+		for i, p := range params {
+			m := ops.Add(ops.MulScalar(ms[i].Value().Detach(), b1), ops.MulScalar(grads[i], 1-b1))
+			v := ops.Add(ops.MulScalar(vs[i].Value().Detach(), b2), ops.MulScalar(ops.Square(grads[i]), 1-b2))
+			ms[i].Assign(m)
+			vs[i].Assign(v)
+			upd := ops.Div(ops.Div(m, c1), ops.AddScalar(ops.Sqrt(ops.Div(v, c2)), eps))
+			p.Assign(ops.Sub(p.Value().Detach(), ops.MulScalar(upd, lr)))
+		}
+	}
+}
+
+// timeIt returns the median seconds per call over reps samples of at least minTime each,
+// after warm-up calls, as the reference script measures.
+func timeIt(fn func() error, minTime time.Duration, reps int) (float64, error) {
+	for range 2 {
+		if err := fn(); err != nil {
+			return 0, err
+		}
+	}
+	n := 1
+	var dt time.Duration
+	for {
+		start := time.Now()
+		for range n {
+			if err := fn(); err != nil {
+				return 0, err
+			}
+		}
+		if dt = time.Since(start); dt >= minTime/4 || n >= 1<<20 {
+			break
+		}
+		n *= 2
+	}
+	n = max(1, int(float64(n)*float64(minTime)/float64(dt)))
+	samples := make([]float64, reps)
+	for r := range samples {
+		start := time.Now()
+		for range n {
+			if err := fn(); err != nil {
+				return 0, err
+			}
+		}
+		samples[r] = time.Since(start).Seconds() / float64(n)
+	}
+	slices.Sort(samples)
+	return samples[reps/2], nil
+}
+
+func runBench(args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	filter := fs.String("filter", ".", "run the cases whose names match this regular expression")
+	threads := fs.Int("threads", runtime.GOMAXPROCS(0), "threads (GOMAXPROCS) to run with")
+	asJSON := fs.Bool("json", false, "print a JSON array instead of a table")
+	eager := fs.Bool("eager", false, "run the train cases eagerly instead of compiled")
+	minTime := fs.Duration("mintime", 500*time.Millisecond, "minimum time of each of the samples")
+	reps := fs.Int("reps", 5, "samples per case (the median is reported)")
+	list := fs.Bool("list", false, "list the case names and exit")
+	if err := fs.Parse(args); err != nil {
+		return 2
+	}
+	re, err := regexp.Compile(*filter)
+	if err != nil {
+		fmt.Fprintf(stderr, "tide bench: bad -filter: %v\n", err)
+		return 2
+	}
+	if *threads < 1 || *reps < 1 {
+		fmt.Fprintln(stderr, "tide bench: -threads and -reps must be positive")
+		return 2
+	}
+	runtime.GOMAXPROCS(*threads)
+	engine := "tide-compiled"
+	if *eager {
+		engine = "tide-eager"
+	}
+	var results []benchResult
+	for _, c := range benchCases() {
+		if !re.MatchString(c.name) {
+			continue
+		}
+		if *list {
+			fmt.Fprintln(stdout, c.name)
+			continue
+		}
+		fn, err := c.setup(benchConfig{eager: *eager})
+		var sec float64
+		if err == nil {
+			sec, err = timeIt(fn, *minTime, *reps)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tide bench: %s: %v\n", c.name, err)
+			return 1
+		}
+		r := benchResult{Name: c.name, Threads: *threads, NsPerOp: sec * 1e9, Engine: engine}
+		if c.flops > 0 {
+			r.GFlops = c.flops / sec / 1e9
+		}
+		if c.bytes > 0 {
+			r.GBps = c.bytes / sec / 1e9
+		}
+		if c.samples > 0 {
+			r.SamplesPerS = c.samples / sec
+		}
+		results = append(results, r)
+		if !*asJSON {
+			fmt.Fprintln(stdout, formatResult(r))
+		}
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		if results == nil {
+			results = []benchResult{}
+		}
+		if err := enc.Encode(results); err != nil {
+			fmt.Fprintln(stderr, "tide bench:", err)
+			return 1
+		}
+	}
+	return 0
+}
+
+func formatResult(r benchResult) string {
+	s := fmt.Sprintf("%-44s %2d threads %14s/op", r.Name, r.Threads, time.Duration(r.NsPerOp).Round(time.Microsecond/10))
+	switch {
+	case r.GFlops > 0:
+		s += fmt.Sprintf(" %10.2f GFLOP/s", r.GFlops)
+	case r.GBps > 0:
+		s += fmt.Sprintf(" %10.2f GB/s", r.GBps)
+	case r.SamplesPerS > 0:
+		s += fmt.Sprintf(" %10.0f samples/s", r.SamplesPerS)
+	}
+	return s
+}
