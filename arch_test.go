@@ -11,9 +11,11 @@ import (
 // DESIGN.md, plus a small offset where packages of one DESIGN layer depend on each other. A package
 // may import only packages of lower layers; the longest matching prefix decides.
 //
-// Deviations from DESIGN.md: the kernel registry lives in core (an op owns its kernels), and
+// Deviations from DESIGN.md: the kernel registry lives in core (an op owns its kernels);
 // kernels/ref holds the shared reference loops that the reference kernels, written beside each
-// op's declaration in ops, are built from — so kernels/ref sits below core and ops.
+// op's declaration in ops, are built from — so kernels/ref sits below core and ops; and the
+// graph passes and executor live in package graph itself (one file each), which sits just above
+// autodiff because control-flow gradients use it.
 var layers = map[string]int{
 	"internal/errs":      0,
 	"internal/asm":       0,
@@ -28,10 +30,8 @@ var layers = map[string]int{
 	"ops":                40,
 	"kernels":            50,
 	"autodiff":           60,
-	"graph":              60,
+	"graph":              65,
 	"autodiff/gradcheck": 70,
-	"graph/optimize":     70,
-	"graph/exec":         70,
 	"io":                 80,
 	"nn":                 80,
 	"optim":              80,

@@ -31,6 +31,15 @@
 //   - Reading a symbolic tensor's value (At, Item, Data) panics with a *core.Error: values exist
 //     only when the graph runs.
 //
+// # Control flow
+//
+// [Cond] and [While] are data-dependent control flow that stays in the graph: with a symbolic
+// predicate (or state), the branches, the loop condition and the body are traced into subgraphs
+// that a cond or while node runs at run time. Eagerly, or when the predicate is known at trace
+// time, they are plain Go calls and loops. Gradients flow through Cond (the branch taken) in both
+// modes; through While eagerly (the loop is unrolled) but not yet when traced, which is reported
+// as an error. Graphs containing them cannot be serialised yet.
+//
 // # Passes and execution
 //
 // After tracing and after every pass, [Graph.Verify] checks types, shapes, definitions before

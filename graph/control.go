@@ -1,0 +1,328 @@
+package graph
+
+import (
+	"fmt"
+	"sync"
+
+	"github.com/tideml/tide/autodiff"
+	"github.com/tideml/tide/core"
+	"github.com/tideml/tide/dtype"
+	"github.com/tideml/tide/internal/errs"
+	"github.com/tideml/tide/ops"
+	"github.com/tideml/tide/tensor"
+)
+
+// Branch is a function of a control-flow op: it takes the operands and returns results. It
+// must not use tensors of an enclosing traced function other than through its operands (a
+// variable or a constant is fine).
+type Branch func(operands []*tensor.Tensor) []*tensor.Tensor
+
+// CondParams are the params of a cond node: the two branches as Go functions (for gradients)
+// and as graphs traced for the operands' specs (for running).
+type CondParams struct {
+	Then, Else           Branch
+	ThenGraph, ElseGraph *Graph
+	plans                *planCache
+}
+
+// WhileParams are the params of a while node.
+type WhileParams struct {
+	Cond                 func(state []*tensor.Tensor) *tensor.Tensor
+	Body                 Branch
+	CondGraph, BodyGraph *Graph
+	MaxIterations        int // 0: no limit
+	plans                *planCache
+}
+
+// planCache keeps a Plan per graph and concrete signature.
+type planCache struct{ m sync.Map }
+
+func (c *planCache) run(g *Graph, args []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	specs := make([]core.Spec, len(args))
+	for i, a := range args {
+		specs[i] = core.SpecOf(a)
+	}
+	key := fmt.Sprintf("%p|%s", g, signature(specs))
+	p, ok := c.m.Load(key)
+	if !ok {
+		np, err := g.NewPlan(specs)
+		if err != nil {
+			return nil, err
+		}
+		p, _ = c.m.LoadOrStore(key, np)
+	}
+	return p.(*Plan).Run(args)
+}
+
+var condOp, whileOp *core.Op
+
+func init() {
+	condOp = core.Declare(core.Def[CondParams]{
+		Name: "cond", Doc: "run one of two subgraphs on the operands, chosen by a boolean scalar (ONNX If, tf.cond)",
+		DTypes: []dtype.DType{dtype.Bool}, Grad: gradCond,
+		Infer: func(p CondParams, in []core.Spec) ([]core.Spec, error) {
+			if len(in) == 0 || in[0].DType != dtype.Bool || in[0].Shape.Size() != 1 && in[0].Shape.Known() {
+				return nil, fmt.Errorf("the predicate must be a bool with one element, got %v", first(in))
+			}
+			ts, err := inferGraph(p.ThenGraph, in[1:])
+			if err != nil {
+				return nil, fmt.Errorf("then branch: %w", err)
+			}
+			es, err := inferGraph(p.ElseGraph, in[1:])
+			if err != nil {
+				return nil, fmt.Errorf("else branch: %w", err)
+			}
+			return mergeBranches(ts, es)
+		},
+	})
+	core.RegisterKernel(condOp, dtype.Bool, "graph", core.PriorityRef, func(p CondParams, in, out []*tensor.Tensor) error {
+		g := p.ElseGraph
+		if in[0].Bools()[0] {
+			g = p.ThenGraph
+		}
+		res, err := p.plans.run(g, in[1:])
+		if err != nil {
+			return err
+		}
+		return copyOut(out, res)
+	})
+
+	whileOp = core.Declare(core.Def[WhileParams]{
+		Name: "while", Doc: "repeat a body subgraph on a state while a condition subgraph is true (ONNX Loop, tf.while_loop)",
+		DTypes: dtype.All, KeyInput: -1,
+		// Reverse mode through a loop of unknown length would need every state kept; gradients
+		// of eager loops (which unroll) work, traced ones are refused rather than wrong.
+		Grad: func(WhileParams, []*tensor.Tensor, []*tensor.Tensor, []*tensor.Tensor) []*tensor.Tensor {
+			panic(core.Errorf("while", "gradients through a traced While are not supported; differentiate an eager loop, or unroll it with Go control flow"))
+		},
+		Infer: func(p WhileParams, in []core.Spec) ([]core.Spec, error) {
+			if len(in) == 0 {
+				return nil, fmt.Errorf("no loop state")
+			}
+			if err := matchParams(p.BodyGraph, in); err != nil {
+				return nil, fmt.Errorf("body: %w", err)
+			}
+			return append([]core.Spec(nil), in...), nil
+		},
+	})
+	for _, dt := range dtype.All {
+		core.RegisterKernel(whileOp, dt, "graph", core.PriorityRef, runWhile)
+	}
+}
+
+func first(in []core.Spec) any {
+	if len(in) == 0 {
+		return "nothing"
+	}
+	return in[0]
+}
+
+func runWhile(p WhileParams, in, out []*tensor.Tensor) error {
+	state := in
+	for i := 0; p.MaxIterations == 0 || i < p.MaxIterations; i++ {
+		c, err := p.plans.run(p.CondGraph, state)
+		if err != nil {
+			return fmt.Errorf("condition: %w", err)
+		}
+		if !c[0].Bools()[0] {
+			break
+		}
+		if state, err = p.plans.run(p.BodyGraph, state); err != nil {
+			return fmt.Errorf("body, iteration %d: %w", i, err)
+		}
+	}
+	return copyOut(out, state)
+}
+
+func copyOut(out, res []*tensor.Tensor) error {
+	for i := range out {
+		if !res[i].Shape().Equal(out[i].Shape()) {
+			return fmt.Errorf("result %d has shape %v, want %v", i, res[i].Shape(), out[i].Shape())
+		}
+		tensor.Convert(out[i], res[i])
+	}
+	return nil
+}
+
+// matchParams checks operand specs against a subgraph's parameters.
+func matchParams(g *Graph, in []core.Spec) error {
+	if len(g.Params) != len(in) {
+		return fmt.Errorf("takes %d operands, got %d", len(g.Params), len(in))
+	}
+	for i, p := range g.Params {
+		if p.Spec.DType != in[i].DType || len(p.Spec.Shape) != len(in[i].Shape) {
+			return fmt.Errorf("operand %d is %v, the branch was traced for %v", i, in[i], p.Spec)
+		}
+	}
+	return nil
+}
+
+// inferGraph returns the specs of g's outputs for operands of the given specs: resolved by a
+// plan when the operands' shapes are known, as traced otherwise.
+func inferGraph(g *Graph, in []core.Spec) ([]core.Spec, error) {
+	if err := matchParams(g, in); err != nil {
+		return nil, err
+	}
+	for _, s := range in {
+		if !s.Shape.Known() {
+			return outputSpecs(g), nil
+		}
+	}
+	p, err := g.NewPlan(in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]core.Spec, len(g.Outputs))
+	for i, o := range g.Outputs {
+		out[i] = p.specs[o]
+	}
+	return out, nil
+}
+
+// mergeBranches checks that two branches give results of the same dtypes and shapes.
+func mergeBranches(ts, es []core.Spec) ([]core.Spec, error) {
+	if len(ts) != len(es) {
+		return nil, fmt.Errorf("then branch returns %d results, else branch %d", len(ts), len(es))
+	}
+	for i := range ts {
+		if ts[i].DType != es[i].DType || !ts[i].Shape.Equal(es[i].Shape) {
+			return nil, fmt.Errorf("result %d is %v in the then branch and %v in the else branch", i, ts[i], es[i])
+		}
+	}
+	return ts, nil
+}
+
+func outputSpecs(g *Graph) []core.Spec {
+	out := make([]core.Spec, len(g.Outputs))
+	for i, o := range g.Outputs {
+		out[i] = o.Spec
+	}
+	return out
+}
+
+func specsOf(ts []*tensor.Tensor) []core.Spec {
+	s := make([]core.Spec, len(ts))
+	for i, t := range ts {
+		s[i] = core.SpecOf(t)
+	}
+	return s
+}
+
+// traceBranch traces fn for operands of the given specs into an optimised subgraph.
+func traceBranch(op, which string, specs []core.Spec, fn Branch) *Graph {
+	g, err := Trace(specs, fn)
+	if err == nil {
+		err = Optimize(g, DefaultPasses()...)
+	}
+	if err != nil {
+		panic(errs.Wrap(op, fmt.Errorf("%s: %w", which, err)))
+	}
+	return g
+}
+
+func anySymbolic(ts ...*tensor.Tensor) bool {
+	for _, t := range ts {
+		if t.IsSymbolic() {
+			return true
+		}
+	}
+	return false
+}
+
+// Cond returns then(operands) when pred (a bool with one element) is true and els(operands)
+// otherwise. Eagerly, or when pred is known while tracing, it simply calls the chosen function.
+// When pred is symbolic both functions are traced into subgraphs and a cond node chooses at run
+// time; their results must have the same dtypes and ranks. Gradients flow to the operands
+// through the branch taken. It panics with a *core.Error on a bad predicate or mismatched
+// branches.
+func Cond(pred *tensor.Tensor, then, els Branch, operands ...*tensor.Tensor) []*tensor.Tensor {
+	if !pred.IsSymbolic() {
+		if pred.DType() != dtype.Bool || pred.Size() != 1 {
+			errs.Panic("cond", "the predicate must be a bool with one element, got %s%v", pred.DType(), pred.Shape())
+		}
+		if pred.Bools()[0] {
+			return then(operands)
+		}
+		return els(operands)
+	}
+	specs := specsOf(operands)
+	tg, eg := traceBranch("cond", "then branch", specs, then), traceBranch("cond", "else branch", specs, els)
+	if _, err := mergeBranches(outputSpecs(tg), outputSpecs(eg)); err != nil {
+		panic(errs.Wrap("cond", err))
+	}
+	p := CondParams{Then: then, Else: els, ThenGraph: tg, ElseGraph: eg, plans: &planCache{}}
+	return core.Apply(condOp, p, append([]*tensor.Tensor{pred}, operands...)...)
+}
+
+// gradCond differentiates the branch that runs: a cond over the two branches' vector-Jacobian
+// products.
+func gradCond(p CondParams, in, _, g []*tensor.Tensor) []*tensor.Tensor {
+	n := len(in) - 1
+	vjp := func(fn Branch) Branch {
+		return func(args []*tensor.Tensor) []*tensor.Tensor {
+			xs := make([]*tensor.Tensor, n)
+			for i, a := range args[:n] {
+				xs[i] = a
+				if a.DType().IsFloat() && !autodiff.IsTracked(a) {
+					xs[i] = autodiff.Watch(a)
+				}
+			}
+			ys := fn(xs)
+			var tracked, seeds []*tensor.Tensor
+			for i, y := range ys {
+				if autodiff.IsTracked(y) {
+					tracked, seeds = append(tracked, y), append(seeds, args[n+i])
+				}
+			}
+			if len(tracked) == 0 {
+				out := make([]*tensor.Tensor, n)
+				for i, x := range xs {
+					out[i] = zerosOf(x)
+				}
+				return out
+			}
+			return autodiff.Gradients(tracked, xs, autodiff.OutputGrads(seeds...), autodiff.CreateGraph())
+		}
+	}
+	grads := Cond(in[0], vjp(p.Then), vjp(p.Else), append(append([]*tensor.Tensor{}, in[1:]...), g...)...)
+	return append([]*tensor.Tensor{nil}, grads...)
+}
+
+// While runs body on the state as long as cond(state) (a bool with one element) is true, and
+// returns the final state. Eagerly it is a Go loop, so gradients flow through the iterations
+// that ran. Traced, cond and body become subgraphs and a while node loops at run time (body
+// must return the state's dtypes and ranks); gradients through a traced While are refused with
+// an error. maxIterations > 0 bounds the loop. It panics with a *core.Error on a malformed
+// condition or body.
+func While(cond func(state []*tensor.Tensor) *tensor.Tensor, body Branch, maxIterations int, state ...*tensor.Tensor) []*tensor.Tensor {
+	if !anySymbolic(state...) {
+		for i := 0; maxIterations <= 0 || i < maxIterations; i++ {
+			c := cond(state)
+			if c.IsSymbolic() || c.DType() != dtype.Bool || c.Size() != 1 {
+				errs.Panic("while", "the condition must give a concrete bool with one element, got %v", c)
+			}
+			if !c.Bools()[0] {
+				break
+			}
+			next := body(state)
+			if len(next) != len(state) {
+				errs.Panic("while", "body returns %d tensors for a state of %d", len(next), len(state))
+			}
+			state = next
+		}
+		return state
+	}
+	specs := specsOf(state)
+	cg := traceBranch("while", "condition", specs, func(s []*tensor.Tensor) []*tensor.Tensor { return []*tensor.Tensor{cond(s)} })
+	if out := outputSpecs(cg); len(out) != 1 || out[0].DType != dtype.Bool {
+		errs.Panic("while", "the condition must return one bool, got %v", out)
+	}
+	bg := traceBranch("while", "body", specs, body)
+	if err := matchParams(bg, outputSpecs(bg)); err != nil || len(bg.Outputs) != len(state) {
+		errs.Panic("while", "body must return the state's dtypes and ranks %v, got %v", specs, outputSpecs(bg))
+	}
+	p := WhileParams{Cond: cond, Body: body, CondGraph: cg, BodyGraph: bg, MaxIterations: max(maxIterations, 0), plans: &planCache{}}
+	return core.Apply(whileOp, p, state...)
+}
+
+func zerosOf(x *tensor.Tensor) *tensor.Tensor { return ops.ZerosLike(x) }
