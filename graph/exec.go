@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
@@ -20,6 +21,9 @@ type Plan struct {
 	free [][]*Value
 	// PeakBytes is the largest total size of the intermediate values alive at once.
 	PeakBytes int64
+	// pools keeps the intermediate buffers between runs, so a steady-state run allocates only
+	// the outputs it hands out.
+	pools sync.Pool
 }
 
 // NewPlan resolves the graph for arguments of the given concrete specs. It returns an error
@@ -182,7 +186,11 @@ func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	for _, c := range p.g.Captures {
 		vals[c] = c.Tensor.Detach()
 	}
-	buffers := pool{}
+	buffers, _ := p.pools.Get().(pool)
+	if buffers == nil {
+		buffers = pool{}
+	}
+	defer p.pools.Put(buffers)
 	for i, n := range p.g.Nodes {
 		in := make([]*tensor.Tensor, len(n.Inputs))
 		for j, v := range n.Inputs {
@@ -215,8 +223,16 @@ func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 			outs[i] = vals[o].Clone() // never hand out a variable's storage
 		}
 	}
+	isOut := map[*Value]bool{}
+	for _, o := range p.g.Outputs {
+		isOut[o] = true
+	}
 	for _, a := range p.g.Assigns {
 		tensor.Convert(a.Target.Detach(), vals[a.Value])
+		if v := a.Value; v.Kind == KindOutput && !isOut[v] && !p.aliased(v) && !v.Producer.Op.IsView() {
+			buffers.put(vals[v])
+			delete(vals, v) // a value assigned twice is recycled once
+		}
 	}
 	return outs, nil
 }
