@@ -22,7 +22,12 @@ type Branch func(operands []*tensor.Tensor) []*tensor.Tensor
 type CondParams struct {
 	Then, Else           Branch
 	ThenGraph, ElseGraph *Graph
-	plans                *planCache
+	// NumOperands counts the explicit operands; the node's further inputs are Lifted.
+	NumOperands int
+	// Lifted are the tensors tracked for gradients (trainable variables, say) that the
+	// branches read directly: they are extra inputs of the node, so gradients reach them.
+	Lifted []*tensor.Tensor
+	plans  *planCache
 }
 
 // WhileParams are the params of a while node.
@@ -208,16 +213,22 @@ func specsOf(ts []*tensor.Tensor) []core.Spec {
 	return s
 }
 
-// traceBranch traces fn for operands of the given specs into an optimised subgraph.
+// traceBranch traces fn for operands of the given specs into a subgraph (optimised later by
+// optimizeBranches, once tracked captures are lifted).
 func traceBranch(op, which string, specs []core.Spec, fn Branch) *Graph {
 	g, err := Trace(specs, fn)
-	if err == nil {
-		err = Optimize(g, DefaultPasses()...)
-	}
 	if err != nil {
 		panic(errs.Wrap(op, fmt.Errorf("%s: %w", which, err)))
 	}
 	return g
+}
+
+func optimizeBranches(op string, gs ...*Graph) {
+	for _, g := range gs {
+		if err := Optimize(g, DefaultPasses()...); err != nil {
+			panic(errs.Wrap(op, err))
+		}
+	}
 }
 
 func anySymbolic(ts ...*tensor.Tensor) bool {
@@ -250,42 +261,91 @@ func Cond(pred *tensor.Tensor, then, els Branch, operands ...*tensor.Tensor) []*
 	if _, err := mergeBranches(outputSpecs(tg), outputSpecs(eg)); err != nil {
 		panic(errs.Wrap("cond", err))
 	}
-	p := CondParams{Then: then, Else: els, ThenGraph: tg, ElseGraph: eg, plans: &planCache{}}
-	return core.Apply(condOp, p, append([]*tensor.Tensor{pred}, operands...)...)
+	lifted := liftTracked(tg, eg)
+	optimizeBranches("cond", tg, eg)
+	p := CondParams{Then: then, Else: els, ThenGraph: tg, ElseGraph: eg, NumOperands: len(operands), Lifted: lifted, plans: &planCache{}}
+	in := append(append([]*tensor.Tensor{pred}, operands...), lifted...)
+	return core.Apply(condOp, p, in...)
 }
 
 // gradCond differentiates the branch that runs: a cond over the two branches' vector-Jacobian
-// products.
+// products, with respect to the operands and the lifted tensors.
 func gradCond(p CondParams, in, _, g []*tensor.Tensor) []*tensor.Tensor {
-	n := len(in) - 1
+	n := p.NumOperands
 	vjp := func(fn Branch) Branch {
 		return func(args []*tensor.Tensor) []*tensor.Tensor {
-			xs := make([]*tensor.Tensor, n)
-			for i, a := range args[:n] {
-				xs[i] = a
-				if a.DType().IsFloat() && !autodiff.IsTracked(a) {
-					xs[i] = autodiff.Watch(a)
-				}
-			}
-			ys := fn(xs)
-			var tracked, seeds []*tensor.Tensor
-			for i, y := range ys {
-				if autodiff.IsTracked(y) {
-					tracked, seeds = append(tracked, y), append(seeds, args[n+i])
-				}
-			}
-			if len(tracked) == 0 {
-				out := make([]*tensor.Tensor, n)
-				for i, x := range xs {
-					out[i] = zerosOf(x)
-				}
-				return out
-			}
-			return autodiff.Gradients(tracked, xs, autodiff.OutputGrads(seeds...), autodiff.CreateGraph())
+			return branchVJP(fn, args[:n], args[n:], p.Lifted)
 		}
 	}
-	grads := Cond(in[0], vjp(p.Then), vjp(p.Else), append(append([]*tensor.Tensor{}, in[1:]...), g...)...)
+	operands := append(append([]*tensor.Tensor{}, in[1:1+n]...), g...)
+	grads := Cond(in[0], vjp(p.Then), vjp(p.Else), operands...)
 	return append([]*tensor.Tensor{nil}, grads...)
+}
+
+// branchVJP returns the gradients of fn's results at operands, seeded with seeds, with respect
+// to the operands and then the lifted tensors (zeros where there is no dependence).
+func branchVJP(fn Branch, operands, seeds, lifted []*tensor.Tensor) []*tensor.Tensor {
+	xs := make([]*tensor.Tensor, len(operands))
+	for i, a := range operands {
+		xs[i] = a
+		if a.DType().IsFloat() && !autodiff.IsTracked(a) {
+			xs[i] = autodiff.Watch(a)
+		}
+	}
+	ys := fn(xs)
+	var tracked, dys []*tensor.Tensor
+	for i, y := range ys {
+		if autodiff.IsTracked(y) {
+			tracked, dys = append(tracked, y), append(dys, seeds[i])
+		}
+	}
+	wrt := append(append([]*tensor.Tensor{}, xs...), lifted...)
+	if len(tracked) == 0 {
+		out := make([]*tensor.Tensor, len(wrt))
+		for i, x := range wrt {
+			out[i] = zerosOf(x)
+		}
+		return out
+	}
+	return autodiff.Gradients(tracked, wrt, autodiff.OutputGrads(dys...), autodiff.CreateGraph())
+}
+
+// liftTracked turns the captures of gs that are tracked for gradients into parameters appended
+// after the explicit ones, the same list for every graph (unused ones included), and returns the
+// captured tensors in that order: the control-flow node takes them as inputs, so gradients
+// reach them.
+func liftTracked(gs ...*Graph) []*tensor.Tensor {
+	var lifted []*tensor.Tensor
+	seen := map[*tensor.Tensor]bool{}
+	for _, g := range gs {
+		for _, c := range g.Captures {
+			if autodiff.IsTracked(c.Tensor) && !seen[c.Tensor] {
+				seen[c.Tensor] = true
+				lifted = append(lifted, c.Tensor)
+			}
+		}
+	}
+	for _, g := range gs {
+		var keep []*Value
+		byTensor := map[*tensor.Tensor]*Value{}
+		for _, c := range g.Captures {
+			if seen[c.Tensor] {
+				byTensor[c.Tensor] = c
+			} else {
+				keep = append(keep, c)
+			}
+		}
+		g.Captures = keep
+		for _, t := range lifted {
+			v := byTensor[t]
+			if v == nil {
+				v = g.newValue(core.SpecOf(t), KindParam) // unused by this graph
+			}
+			v.Kind, v.Tensor, v.Param = KindParam, nil, len(g.Params)
+			g.Params = append(g.Params, v)
+		}
+	}
+	return lifted
 }
 
 // While runs body on the state as long as cond(state) (a bool with one element) is true, and
@@ -318,6 +378,7 @@ func While(cond func(state []*tensor.Tensor) *tensor.Tensor, body Branch, maxIte
 		errs.Panic("while", "the condition must return one bool, got %v", out)
 	}
 	bg := traceBranch("while", "body", specs, body)
+	optimizeBranches("while", cg, bg)
 	if err := matchParams(bg, outputSpecs(bg)); err != nil || len(bg.Outputs) != len(state) {
 		errs.Panic("while", "body must return the state's dtypes and ranks %v, got %v", specs, outputSpecs(bg))
 	}

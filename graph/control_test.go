@@ -116,3 +116,29 @@ func TestCondErrors(t *testing.T) {
 		t.Fatalf("got %v", err)
 	}
 }
+
+func TestCondGradientReachesCapturedVariables(t *testing.T) {
+	w := autodiff.NewVariable("w", tensor.FromSlice([]float64{2, 3}))
+	// loss = sum(w·x) if sum(x) > 0 else sum(w²): the branches read w directly.
+	grad := func(x *T) *T {
+		y := graph.Cond(ops.Greater(ops.Sum(x), tensor.Scalar(0.0)),
+			func(a []*T) []*T { return []*T{ops.Sum(ops.Mul(w.Value(), a[0]))} },
+			func(a []*T) []*T { return []*T{ops.Sum(ops.Square(w.Value()))} },
+			x)[0]
+		return autodiff.GradVariables(y, w)[0]
+	}
+	f := graph.Compile(grad)
+	for _, c := range []struct{ x, want []float64 }{{[]float64{1, 5}, []float64{1, 5}}, {[]float64{-1, -5}, []float64{4, 6}}} {
+		x := tensor.FromSlice(c.x)
+		if e := grad(x); !tensor.Equal(e, tensor.FromSlice(c.want)) {
+			t.Fatalf("eager %v, want %v", e, c.want)
+		}
+		out, err := f.Call(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tensor.Equal(out[0], tensor.FromSlice(c.want)) {
+			t.Fatalf("compiled %v, want %v", out[0], c.want)
+		}
+	}
+}

@@ -33,12 +33,15 @@
 //
 // # Control flow
 //
-// [Cond] and [While] are data-dependent control flow that stays in the graph: with a symbolic
-// predicate (or state), the branches, the loop condition and the body are traced into subgraphs
-// that a cond or while node runs at run time. Eagerly, or when the predicate is known at trace
-// time, they are plain Go calls and loops. Gradients flow through Cond (the branch taken) in both
-// modes; through While eagerly (the loop is unrolled) but not yet when traced, which is reported
-// as an error. Graphs containing them cannot be serialised yet.
+// [Cond], [While] and [Scan] are control flow that stays in the graph: with symbolic inputs,
+// the branches, the loop condition and body, and the scan step are traced into subgraphs that a
+// cond, while or scan node runs at run time — a long sequence is not unrolled, and its length may
+// be unknown until then. Eagerly, or when a predicate is known at trace time, they are plain Go
+// calls and loops. Gradients flow through Cond (the branch taken) and Scan (a backward scan over
+// the saved carries) in both modes, to their operands and to the trainable variables their
+// functions read (these become extra inputs of the node); through While only eagerly (the loop is
+// unrolled) — a traced While refuses gradients with an error. Graphs containing them cannot be
+// serialised yet.
 //
 // # Passes and execution
 //
