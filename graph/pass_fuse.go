@@ -10,11 +10,13 @@ import (
 )
 
 // FusePass merges chains of elementwise ops (ops declared Elementwise) whose intermediate
-// results are used only inside the chain into one "fused_elementwise" node. Its kernel runs the
-// chain chunk by chunk — each op's own registered kernel over a few thousand elements at a time —
-// so intermediates stay in cache and the data is read from memory once, with results identical
-// to running the ops one by one. A chain fuses when every input either has the chain's output
-// shape or is a single element (scalars broadcast), so the chunks line up.
+// results are used only inside the chain into one "fused_elementwise" node, together with the
+// matmul or convolution that feeds the chain, if any (bias and activation after a dense or
+// convolutional layer). Its kernel runs that head op whole, then the chain chunk by chunk —
+// each op's own registered kernel over a few thousand elements at a time — so intermediates stay
+// in cache and the data is read from memory once, with results identical to running the ops one
+// by one. A chain fuses when every input has the chain's output shape, is a single element, or
+// broadcasts along leading axes only (a bias over the last axis), so the chunks line up.
 var FusePass = Pass{Name: "fuse", Run: func(g *Graph) error {
 	uses := g.Uses()
 	group := map[*Node]*fusionGroup{}
@@ -25,10 +27,14 @@ var FusePass = Pass{Name: "fuse", Run: func(g *Graph) error {
 		var into *fusionGroup
 		for _, in := range n.Inputs {
 			p := in.Producer
+			if p != nil && group[p] == nil && headOps[p.Op.Name()] && uses[in] == 1 && sameShape(in, n.Outputs[0]) {
+				group[p] = &fusionGroup{nodes: []*Node{p}, root: p, head: p}
+			}
 			if p != nil && group[p] != nil && uses[in] == 1 && group[p].root == p && sameShape(in, n.Outputs[0]) {
-				if into == nil {
+				switch {
+				case into == nil:
 					into = group[p]
-				} else if group[p] != into {
+				case group[p] != into && (into.head == nil || group[p].head == nil):
 					into.absorb(group[p], group)
 				}
 			}
@@ -58,17 +64,38 @@ var FusePass = Pass{Name: "fuse", Run: func(g *Graph) error {
 	return nil
 }}
 
+// headOps are the ops a fused chain may start with: run whole, their result feeds the chain.
+var headOps = map[string]bool{"matmul": true, "conv": true}
+
 func fusible(n *Node) bool {
 	if !n.Op.IsElementwise() || len(n.Outputs) != 1 {
 		return false
 	}
 	out := n.Outputs[0]
 	for _, in := range n.Inputs {
-		if !sameShape(in, out) && !isSingle(in) {
+		if !sameShape(in, out) && !isSingle(in) && !suffixBroadcast(in, out) {
 			return false
 		}
 	}
 	return true
+}
+
+// suffixBroadcast reports whether v broadcasts to out along leading axes only: its shape,
+// without leading ones, equals out's trailing dimensions, all known.
+func suffixBroadcast(v, out *Value) bool {
+	s := trimOnes(v.Spec.Shape)
+	o := out.Spec.Shape
+	if len(s) == 0 || len(s) >= len(o) || !s.Known() {
+		return false
+	}
+	return s.Equal(o[len(o)-len(s):])
+}
+
+func trimOnes(s shape.Shape) shape.Shape {
+	for len(s) > 0 && s[0] == 1 {
+		s = s[1:]
+	}
+	return s
 }
 
 func sameShape(a, b *Value) bool { return a.Spec.Shape.Equal(b.Spec.Shape) }
@@ -78,10 +105,14 @@ func isSingle(v *Value) bool { return v.Spec.Shape.Known() && v.Spec.Shape.Size(
 type fusionGroup struct {
 	nodes []*Node
 	root  *Node
+	head  *Node // a matmul or convolution the chain starts from, or nil
 }
 
 func (fg *fusionGroup) absorb(other *fusionGroup, group map[*Node]*fusionGroup) {
 	fg.nodes = append(other.nodes, fg.nodes...)
+	if other.head != nil {
+		fg.head = other.head
+	}
 	for _, n := range other.nodes {
 		group[n] = fg
 	}
@@ -108,8 +139,11 @@ func (fg *fusionGroup) build(g *Graph) *Node {
 		inGroup[n] = true
 	}
 	var ordered []*Node
+	if fg.head != nil {
+		ordered = append(ordered, fg.head) // its inputs are all from outside: it can run first
+	}
 	for _, n := range g.Nodes {
-		if inGroup[n] {
+		if inGroup[n] && n != fg.head {
 			ordered = append(ordered, n)
 		}
 	}
@@ -178,76 +212,110 @@ func init() {
 	}
 }
 
-// runFused runs the steps over chunks of the output.
+// runFused runs the head op (if any) whole into the output, then the elementwise steps over
+// chunks of the output.
 func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 	n := out[0].Size()
 	nIn := len(in)
-	for _, t := range in {
+	steps := p.Steps
+	vals := make([]*tensor.Tensor, nIn+len(steps))
+	copy(vals, in)
+	first := 0
+	if !steps[0].Op.IsElementwise() {
+		// The head: a matmul or convolution computed into the output buffer, which the chain
+		// then reads chunk by chunk and overwrites with its own result.
+		if err := runWhole(steps[0], in, out[0]); err != nil {
+			return err
+		}
+		vals[nIn] = out[0]
+		first = 1
+	}
+	// The chunk is a whole number of rows of the largest trailing block a broadcast input spans.
+	unit, trail := 1, shape.Shape{}
+	for _, t := range vals[:nIn+first] {
 		if t.Size() != n && t.Size() != 1 {
-			// Unknown dimensions resolved to a broadcast at run time: chunks would not line up.
+			s := trimOnes(t.Shape())
+			if t.Size() > unit {
+				unit, trail = t.Size(), s
+			}
+		}
+	}
+	if unit > 1 && (n%unit != 0 || !trail.Equal(out[0].Shape()[out[0].Rank()-len(trail):])) {
+		return runFusedWhole(p, in, out)
+	}
+	for _, t := range vals[:nIn+first] {
+		if t.Size() != n && t.Size() != 1 && unit%t.Size() != 0 {
 			return runFusedWhole(p, in, out)
 		}
 	}
-	// Per-step chunk buffers and kernels, chosen once from full-chunk specs.
-	bufs := make([]*tensor.Tensor, len(p.Steps))
-	kernels := make([]core.Kernel, len(p.Steps))
-	chunkSpecs := make([]core.Spec, nIn+len(p.Steps))
-	for i, t := range in {
-		chunkSpecs[i] = core.Spec{DType: t.DType(), Shape: chunkShape(t, n)}
-	}
-	for i, s := range p.Steps {
-		args := make([]core.Spec, len(s.Args))
-		for j, a := range s.Args {
-			args[j] = chunkSpecs[a]
-		}
-		outSpec, err := s.Op.Infer(s.Params, args)
-		if err != nil {
-			return err
-		}
-		chunkSpecs[nIn+i] = outSpec[0]
-		if kernels[i], err = s.Op.Select(args, outSpec); err != nil {
-			return err
-		}
-		if i < len(p.Steps)-1 {
-			bufs[i] = tensor.New(outSpec[0].DType, shape.Shape{min(n, fusedChunk)})
-		}
-	}
-	vals := make([]*tensor.Tensor, nIn+len(p.Steps))
-	for lo := 0; lo < n; lo += fusedChunk {
-		hi := min(lo+fusedChunk, n)
-		for i, t := range in {
-			if t.Size() == n && n > 1 {
-				vals[i] = t.Flat(lo, hi)
-			} else {
-				vals[i] = t.Detach().Reshape() // a single element, broadcast as a scalar
+	chunk := max(unit, fusedChunk/unit*unit)
+	view := func(t *tensor.Tensor, lo, hi int) *tensor.Tensor {
+		switch {
+		case t.Size() == n && n > 1:
+			v := t.Flat(lo, hi)
+			if unit > 1 {
+				v = v.Reshape(append(shape.Shape{(hi - lo) / unit}, trail...)...)
 			}
+			return v
+		case t.Size() == 1:
+			return t.Detach().Reshape() // a single element, broadcast as a scalar
 		}
-		for i, s := range p.Steps {
+		return t.Detach().Reshape(trimOnes(t.Shape())...)
+	}
+	bufs := make([]*tensor.Tensor, len(steps))
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		in := make([]*tensor.Tensor, nIn+first)
+		for i, t := range vals[:nIn+first] {
+			in[i] = view(t, lo, hi)
+		}
+		regs := append(in, make([]*tensor.Tensor, len(steps)-first)...)
+		for i := first; i < len(steps); i++ {
+			s := steps[i]
 			args := make([]*tensor.Tensor, len(s.Args))
+			specs := make([]core.Spec, len(s.Args))
 			for j, a := range s.Args {
-				args[j] = vals[a]
+				args[j], specs[j] = regs[a], core.SpecOf(regs[a])
 			}
-			dst := out[0].Flat(lo, hi)
-			if i < len(p.Steps)-1 {
-				dst = bufs[i].Flat(0, hi-lo)
-				zero(dst) // kernels may rely on zero-filled outputs
+			outSpec, err := s.Op.Infer(s.Params, specs)
+			if err != nil {
+				return fmt.Errorf("step %d: %w", i, err)
 			}
-			if err := kernels[i](s.Params, args, []*tensor.Tensor{dst}); err != nil {
+			k, err := s.Op.Select(specs, outSpec)
+			if err != nil {
+				return fmt.Errorf("step %d: %w", i, err)
+			}
+			if bufs[i] == nil || bufs[i].Size() < outSpec[0].Shape.Size() || bufs[i].DType() != outSpec[0].DType {
+				bufs[i] = tensor.New(outSpec[0].DType, shape.Shape{chunk})
+			}
+			dst := bufs[i].Flat(0, outSpec[0].Shape.Size()).Reshape(outSpec[0].Shape...)
+			zero(dst) // kernels may rely on zero-filled outputs
+			if err := k(s.Params, args, []*tensor.Tensor{dst}); err != nil {
 				return fmt.Errorf("step %d (%s): %w", i, s.Op.Name(), err)
 			}
-			vals[nIn+i] = dst
+			regs[nIn+i] = dst
 		}
+		tensor.Convert(out[0].Flat(lo, hi), regs[len(regs)-1])
 	}
 	return nil
 }
 
-// chunkShape is the shape an input has inside one chunk: a vector, or a scalar when it is a
-// single broadcast element.
-func chunkShape(t *tensor.Tensor, n int) shape.Shape {
-	if t.Size() == n && n > 1 {
-		return shape.Shape{min(n, fusedChunk)}
+// runWhole runs one step on whole tensors into dst.
+func runWhole(s FusedStep, vals []*tensor.Tensor, dst *tensor.Tensor) error {
+	args := make([]*tensor.Tensor, len(s.Args))
+	specs := make([]core.Spec, len(s.Args))
+	for j, a := range s.Args {
+		args[j], specs[j] = vals[a], core.SpecOf(vals[a])
 	}
-	return shape.Shape{}
+	outSpec, err := s.Op.Infer(s.Params, specs)
+	if err != nil {
+		return err
+	}
+	k, err := s.Op.Select(specs, outSpec)
+	if err != nil {
+		return err
+	}
+	return core.RunInto(s.Op, k, s.Params, args, []*tensor.Tensor{dst})
 }
 
 // runFusedWhole runs the steps one after the other on whole tensors.

@@ -213,8 +213,8 @@ func TestFuse(t *testing.T) {
 		h := ops.Tanh(ops.Mul(ops.Add(a[0], a[1]), tensor.Scalar(0.5)))
 		return []*T{ops.Exp(ops.Neg(ops.Relu(h)))}
 	}, "fused_elementwise")
-	// A value used twice, or of another shape, ends a chain.
-	checkPass(t, graph.FusePass, [][]int{{3, 4}, {4}}, func(a []*T) []*T {
+	// A value used twice, or one that broadcasts along a trailing axis, ends a chain.
+	checkPass(t, graph.FusePass, [][]int{{3, 4}, {3, 1}}, func(a []*T) []*T {
 		h := ops.Exp(a[0])
 		return []*T{ops.Add(ops.Mul(h, h), a[1]), ops.Tanh(ops.Neg(a[1]))}
 	}, "exp mul add fused_elementwise")
@@ -243,4 +243,21 @@ func TestFusedUnknownBatch(t *testing.T) {
 	if opNames(g) != "fused_elementwise" {
 		t.Fatalf("not fused:\n%s", g)
 	}
+}
+
+func TestFuseMatMulBiasActivation(t *testing.T) {
+	b := tensor.Random(dtype.Float64, tensor.Normal, 9, 7)
+	checkPass(t, graph.FusePass, [][]int{{600, 5}, {5, 7}}, func(a []*T) []*T {
+		return []*T{ops.Relu(ops.Add(ops.MatMul(a[0], a[1]), b))}
+	}, "fused_elementwise")
+	w := tensor.Random(dtype.Float64, tensor.Normal, 10, 3, 3, 2, 4)
+	cb := tensor.Random(dtype.Float64, tensor.Normal, 11, 4)
+	checkPass(t, graph.FusePass, [][]int{{2, 9, 9, 2}}, func(a []*T) []*T {
+		return []*T{ops.Tanh(ops.Add(ops.Conv2D(a[0], w, ops.ConvParams{}), cb))}
+	}, "fused_elementwise")
+	// A matmul whose result is also used elsewhere is not fused.
+	checkPass(t, graph.FusePass, [][]int{{4, 5}, {5, 7}}, func(a []*T) []*T {
+		m := ops.MatMul(a[0], a[1])
+		return []*T{ops.Relu(ops.Add(m, b)), m}
+	}, "matmul fused_elementwise")
 }
