@@ -262,35 +262,63 @@ func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 		}
 		return t.Detach().Reshape(trimOnes(t.Shape())...)
 	}
-	bufs := make([]*tensor.Tensor, len(steps))
-	for lo := 0; lo < n; lo += chunk {
-		hi := min(lo+chunk, n)
-		in := make([]*tensor.Tensor, nIn+first)
-		for i, t := range vals[:nIn+first] {
-			in[i] = view(t, lo, hi)
+	// Kernels and specs depend only on the chunk's length: at most two lengths occur.
+	type stepPlan struct {
+		kernels []core.Kernel
+		specs   []core.Spec
+	}
+	plans := map[int]*stepPlan{}
+	planFor := func(regs []*tensor.Tensor) (*stepPlan, error) {
+		sp := &stepPlan{kernels: make([]core.Kernel, len(steps)), specs: make([]core.Spec, len(regs))}
+		for i, r := range regs[:nIn+first] {
+			sp.specs[i] = core.SpecOf(r)
 		}
-		regs := append(in, make([]*tensor.Tensor, len(steps)-first)...)
 		for i := first; i < len(steps); i++ {
 			s := steps[i]
-			args := make([]*tensor.Tensor, len(s.Args))
-			specs := make([]core.Spec, len(s.Args))
+			args := make([]core.Spec, len(s.Args))
 			for j, a := range s.Args {
-				args[j], specs[j] = regs[a], core.SpecOf(regs[a])
+				args[j] = sp.specs[a]
 			}
-			outSpec, err := s.Op.Infer(s.Params, specs)
+			outSpec, err := s.Op.Infer(s.Params, args)
 			if err != nil {
-				return fmt.Errorf("step %d: %w", i, err)
+				return nil, fmt.Errorf("step %d: %w", i, err)
 			}
-			k, err := s.Op.Select(specs, outSpec)
-			if err != nil {
-				return fmt.Errorf("step %d: %w", i, err)
+			if sp.kernels[i], err = s.Op.Select(args, outSpec); err != nil {
+				return nil, fmt.Errorf("step %d: %w", i, err)
 			}
-			if bufs[i] == nil || bufs[i].Size() < outSpec[0].Shape.Size() || bufs[i].DType() != outSpec[0].DType {
-				bufs[i] = tensor.New(outSpec[0].DType, shape.Shape{chunk})
+			sp.specs[nIn+i] = outSpec[0]
+		}
+		return sp, nil
+	}
+	bufs := make([]*tensor.Tensor, len(steps))
+	regs := make([]*tensor.Tensor, nIn+len(steps))
+	args := make([]*tensor.Tensor, 0, 4)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		for i, t := range vals[:nIn+first] {
+			regs[i] = view(t, lo, hi)
+		}
+		sp := plans[hi-lo]
+		if sp == nil {
+			var err error
+			if sp, err = planFor(regs); err != nil {
+				return err
 			}
-			dst := bufs[i].Flat(0, outSpec[0].Shape.Size()).Reshape(outSpec[0].Shape...)
+			plans[hi-lo] = sp
+		}
+		for i := first; i < len(steps); i++ {
+			s := steps[i]
+			args = args[:0]
+			for _, a := range s.Args {
+				args = append(args, regs[a])
+			}
+			os := sp.specs[nIn+i]
+			if bufs[i] == nil || bufs[i].DType() != os.DType {
+				bufs[i] = tensor.New(os.DType, shape.Shape{chunk})
+			}
+			dst := bufs[i].Flat(0, os.Shape.Size()).Reshape(os.Shape...)
 			zero(dst) // kernels may rely on zero-filled outputs
-			if err := k(s.Params, args, []*tensor.Tensor{dst}); err != nil {
+			if err := sp.kernels[i](s.Params, args, []*tensor.Tensor{dst}); err != nil {
 				return fmt.Errorf("step %d (%s): %w", i, s.Op.Name(), err)
 			}
 			regs[nIn+i] = dst
