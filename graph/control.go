@@ -80,7 +80,7 @@ func init() {
 			return mergeBranches(ts, es)
 		},
 	})
-	core.RegisterKernel(condOp, dtype.Bool, "graph", core.PriorityRef, func(p CondParams, in, out []*tensor.Tensor) error {
+	core.RegisterKernel(condOp, dtype.Bool, "ref", core.PriorityRef, func(p CondParams, in, out []*tensor.Tensor) error {
 		g := p.ElseGraph
 		if in[0].Bools()[0] {
 			g = p.ThenGraph
@@ -111,7 +111,7 @@ func init() {
 		},
 	})
 	for _, dt := range dtype.All {
-		core.RegisterKernel(whileOp, dt, "graph", core.PriorityRef, runWhile)
+		core.RegisterKernel(whileOp, dt, "ref", core.PriorityRef, runWhile)
 	}
 }
 

@@ -213,3 +213,23 @@ func BenchmarkCallOverheadTinyAdd(b *testing.B) {
 }
 
 func ops_add(a, b *T) *T { return ops.Add(a, b) }
+
+func TestUnknownBatchThroughReshapes(t *testing.T) {
+	f := graph.Compile(func(x *T) *T {
+		h := ops.Unsqueeze(ops.FlattenBatch(x), 1) // [?, 1, 12]
+		return ops.Sum(ops.Mul(h, h), 1, 2)
+	}, graph.InputSpecs(spec(dtype.Float32, -1, 3, 4)))
+	for _, n := range []int{2, 5} {
+		x := tensor.RandomNormal(uint64(n), n, 3, 4)
+		out, err := f.Call(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := ops.Sum(ops.Mul(x, x), 1, 2); !tensor.AllClose(out[0], want, 1e-6, 1e-6) {
+			t.Fatalf("batch %d: %v vs %v", n, out[0], want)
+		}
+	}
+	if f.Traces() != 1 {
+		t.Fatalf("traced %d times", f.Traces())
+	}
+}

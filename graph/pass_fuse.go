@@ -208,7 +208,7 @@ var fusedOp = core.Declare(core.Def[FusedParams]{
 
 func init() {
 	for _, dt := range dtype.All {
-		core.RegisterKernel(fusedOp, dt, "chunked", core.PriorityRef, runFused)
+		core.RegisterKernel(fusedOp, dt, "ref", core.PriorityRef, runFused)
 	}
 }
 

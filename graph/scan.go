@@ -36,7 +36,7 @@ func init() {
 		DTypes: dtype.All, KeyInput: -1, Grad: gradScan, Infer: inferScan,
 	})
 	for _, dt := range dtype.All {
-		core.RegisterKernel(scanOp, dt, "graph", core.PriorityRef, runScan)
+		core.RegisterKernel(scanOp, dt, "ref", core.PriorityRef, runScan)
 	}
 }
 

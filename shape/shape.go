@@ -104,6 +104,8 @@ func (s Shape) Validate(allowUnknown bool) error {
 
 // Resolve returns dims with a single -1 replaced by the size that makes the element count equal
 // size, as NumPy's reshape does. It returns an error naming the shapes when that is impossible.
+// A negative size means the element count is unknown (a traced shape with an unknown
+// dimension): the -1 then stays Unknown and the count cannot be checked.
 func Resolve(dims []int, size int) (Shape, error) {
 	out := make(Shape, len(dims))
 	infer, n := -1, 1
@@ -119,6 +121,9 @@ func Resolve(dims []int, size int) (Shape, error) {
 			n *= d
 		}
 		out[i] = d
+	}
+	if size < 0 {
+		return out, nil // out[infer], if any, is already -1: Unknown
 	}
 	if infer >= 0 {
 		if n == 0 || size%n != 0 {
