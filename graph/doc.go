@@ -23,7 +23,10 @@
 //     recomputed at every call, not frozen at trace time.
 //   - autodiff.Variable.Assign with a symbolic value becomes a write-back performed after each
 //     call; all reads in the call see the values from before it. This is how a whole train step —
-//     forward, gradients, optimizer update — is one compiled call.
+//     forward, gradients, optimizer update — is one compiled call. An assignment whose value is
+//     computed from variables alone, with no traced input (a step counter's v+1), runs once,
+//     while tracing; make such a value depend on a traced one (package optim adds a zero shaped
+//     like a gradient to its iteration count).
 //   - Go control flow runs at trace time: a loop is unrolled and an if takes the branch chosen by
 //     values known while tracing (shapes, Go variables). A data-dependent branch needs an op.
 //   - Gradients (autodiff.Grad) taken inside the function are traced with the same gradient
