@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/tideml/tide/autodiff"
@@ -45,8 +46,11 @@ type benchResult struct {
 	Engine      string  `json:"engine"`
 }
 
+// moreBenchCases are added by other files of this command (one file per area), from init.
+var moreBenchCases []benchCase
+
 func benchCases() []benchCase {
-	var cs []benchCase
+	cs := append([]benchCase(nil), moreBenchCases...)
 	for _, n := range []int{128, 256, 512, 1024, 2048} {
 		cs = append(cs, benchCase{name: fmt.Sprintf("gemm/f32/%d", n), flops: 2 * math.Pow(float64(n), 3), setup: gemmCase(n)})
 	}
@@ -58,7 +62,18 @@ func benchCases() []benchCase {
 	for _, opt := range []string{"sgd", "adam"} {
 		cs = append(cs, benchCase{name: "train/mlp_784_512_512_10/b128/" + opt, samples: 128, setup: mlpCase(opt)})
 	}
+	slices.SortStableFunc(cs, func(a, b benchCase) int { return benchOrder(a.name) - benchOrder(b.name) })
 	return cs
+}
+
+// benchOrder lists the case families in the order they are run and printed.
+func benchOrder(name string) int {
+	for i, prefix := range []string{"gemm/", "conv2d/", "elementwise/", "train/", "data/"} {
+		if strings.HasPrefix(name, prefix) {
+			return i
+		}
+	}
+	return 99
 }
 
 func gemmCase(n int) func(benchConfig) (func() error, error) {
