@@ -23,3 +23,6 @@
 // A variable's [Variable.Assign] changes its contents in place; gradients of a loss computed
 // before an assignment must be taken before it.
 package autodiff
+
+// The fast CPU kernels are registered for every program that computes gradients.
+import _ "github.com/tideml/tide/kernels/cpu"

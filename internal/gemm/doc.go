@@ -1,0 +1,65 @@
+// Package gemm multiplies dense row-major matrices: [Sgemm] and [Dgemm]
+// compute C = alpha*op(A)*op(B) + beta*C in float32 and float64, and
+// [SgemmBatched] and [DgemmBatched] do it for a strided batch. It is the
+// engine under Tide's MatMul and convolution kernels.
+//
+// Package gemm trusts its callers, which validate shapes and return
+// friendly errors: a bad argument (negative size, stride too small for its
+// rows, slice too short) panics with a message naming it, as a last defence.
+//
+// # Blocking
+//
+// Large products follow the Goto/BLIS scheme. C is cut into blocks by three
+// loops: nc columns of B at a time (a kc×nc panel kept in L3), kc steps of k
+// at a time, and mc rows of A at a time (an mc×kc block kept in L2). Each
+// block of A and panel of B is first packed: copied into contiguous
+// micro-panels of MR rows (of A) or NR columns (of B), k-major, with alpha
+// folded into A and every transposition handled by the packing routines, so
+// that the inner kernel always reads unit-stride data. Edges are padded with
+// zeros. Two more loops walk the packed block and panel in MR×NR tiles, the
+// inner one over A so that one kc×NR micro-panel of B stays in L1 while A
+// streams past it. beta is applied once: C is scaled before the first k block
+// (or, for beta 0, simply overwritten by it, which also discards NaNs in C).
+// Tiles on the right or bottom edge are computed into a small buffer and
+// copied into C.
+//
+// Small products (m*n*k up to 512) and matrix-vector products (m or n is 1),
+// where packing cannot pay for itself, run as plain loops instead.
+//
+// # Kernels
+//
+// The micro-kernel, which holds an MR×NR tile of C in vector registers and
+// performs k rank-1 updates of it, is chosen once at start-up from what the
+// CPU supports (via golang.org/x/sys/cpu, in the internal/asm packages):
+//
+//   - avx512: 14×32 for float32 (14×16 for float64), using 28 of the 32 zmm
+//     registers as accumulators, with assembly packing routines that
+//     transpose 16×16 blocks in registers;
+//   - avx2: 6×16 for float32 (6×8 for float64) with AVX2 and FMA;
+//   - go: a 4×4 pure-Go kernel that runs everywhere.
+//
+// The assembly is generated with avo (see internal/asm). Built with
+// -tags noasm, or on another architecture, only the pure-Go kernel and
+// packing are used; the results agree to rounding.
+//
+// # Threads
+//
+// A product worth more than about 2^22 flops per thread runs on up to
+// [Threads] goroutines of the shared pool in internal/parallel, as BLIS and
+// OpenBLAS do it: each kc×nc panel of B is packed once, in pieces by all
+// threads, into a buffer they share; then the threads share out the blocks
+// of C that use the panel, each packing its own blocks of A. The work is an
+// ordered list claimed through an atomic counter, so the load balances
+// itself when the OS takes a core away, and an item only ever waits for
+// items claimed before it: the product completes with however many threads
+// actually join, even one. A batch of products too small to split is
+// instead spread over the threads a product at a time. [SetThreads] caps
+// the count.
+//
+// # Memory
+//
+// Packing buffers are kept in a small free list, not a sync.Pool: a pool is
+// emptied by the garbage collector, and a freshly allocated multi-megabyte
+// buffer costs more in page faults than a mid-sized product. In steady state
+// a call allocates nothing.
+package gemm

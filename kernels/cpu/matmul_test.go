@@ -1,0 +1,93 @@
+package cpu_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/tideml/tide/core"
+	"github.com/tideml/tide/dtype"
+	_ "github.com/tideml/tide/kernels/cpu"
+	"github.com/tideml/tide/ops"
+	"github.com/tideml/tide/shape"
+	"github.com/tideml/tide/tensor"
+)
+
+// runBoth runs the fast and the reference kernel of op on in and returns their outputs.
+func runBoth(t *testing.T, op *core.Op, params any, in ...*tensor.Tensor) (fast, ref *tensor.Tensor) {
+	t.Helper()
+	specs := make([]core.Spec, len(in))
+	for i, x := range in {
+		specs[i] = core.SpecOf(x)
+	}
+	out, err := op.Infer(params, specs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := op.Kernels(in[0].DType())
+	if len(ks) < 2 || ks[0].Name != "cpu" || ks[len(ks)-1].Name != "ref" {
+		t.Fatalf("%s/%s kernels: %v", op.Name(), in[0].DType(), ks)
+	}
+	f, err := core.RunKernel(op, ks[0].Run, params, in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := core.RunKernel(op, ks[len(ks)-1].Run, params, in, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f[0], r[0]
+}
+
+func TestMatMulMatchesReference(t *testing.T) {
+	op := core.Lookup("matmul")
+	shapes := []struct{ a, b shape.Shape }{
+		{shape.Of(1, 1), shape.Of(1, 1)},
+		{shape.Of(7, 9), shape.Of(9, 31)},
+		{shape.Of(65, 33), shape.Of(33, 17)},
+		{shape.Of(3, 0), shape.Of(0, 4)},
+		{shape.Of(0, 3), shape.Of(3, 4)},
+		{shape.Of(4, 5, 6), shape.Of(4, 6, 7)},    // same batch
+		{shape.Of(4, 5, 6), shape.Of(6, 7)},       // b broadcast
+		{shape.Of(5, 6), shape.Of(3, 6, 2)},       // a broadcast
+		{shape.Of(2, 1, 5, 6), shape.Of(3, 6, 4)}, // general broadcast
+		{shape.Of(1, 130), shape.Of(130, 257)},    // vector-matrix
+		{shape.Of(129, 300), shape.Of(300, 1)},    // matrix-vector
+	}
+	for _, dt := range []dtype.DType{dtype.Float32, dtype.Float64} {
+		for _, s := range shapes {
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				as, bs := s.a.Clone(), s.b.Clone()
+				if tr[0] {
+					as[len(as)-1], as[len(as)-2] = as[len(as)-2], as[len(as)-1]
+				}
+				if tr[1] {
+					bs[len(bs)-1], bs[len(bs)-2] = bs[len(bs)-2], bs[len(bs)-1]
+				}
+				name := fmt.Sprintf("%s/%v@%v/%v", dt, as, bs, tr)
+				a := tensor.Random(dt, tensor.Normal, 1, as...)
+				b := tensor.Random(dt, tensor.Normal, 2, bs...)
+				fast, ref := runBoth(t, op, ops.MatMulParams{TransposeA: tr[0], TransposeB: tr[1]}, a, b)
+				k := s.a[len(s.a)-1]
+				tol := 1e-12 * float64(k+1)
+				if dt == dtype.Float32 {
+					tol = 2e-6 * float64(k+1)
+				}
+				if d, i := tensor.MaxDiff(fast, ref); d > tol {
+					t.Errorf("%s: differs from the reference by %g at %d", name, d, i)
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkMatMul(b *testing.B) {
+	for _, n := range []int{128, 512} {
+		x, y := tensor.RandomNormal(1, n, n), tensor.RandomNormal(2, n, n)
+		b.Run(fmt.Sprint(n), func(b *testing.B) {
+			for b.Loop() {
+				ops.MatMul(x, y)
+			}
+			b.ReportMetric(2*float64(n*n*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
