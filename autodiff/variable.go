@@ -2,6 +2,7 @@ package autodiff
 
 import (
 	"sync"
+	"sync/atomic"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
@@ -18,6 +19,7 @@ type Variable struct {
 	trainable bool
 	mu        sync.Mutex
 	value     *tensor.Tensor
+	bound     atomic.Pointer[tensor.Tensor] // a symbolic stand-in while a function is traced
 }
 
 // VariableOption configures [NewVariable].
@@ -63,7 +65,24 @@ func (v *Variable) Shape() shape.Shape { return v.value.Shape() }
 
 // Value returns the tensor holding the variable's current value. It is the same tensor on every
 // call (tracked for gradients when trainable); its contents change on Assign.
-func (v *Variable) Value() *tensor.Tensor { return v.value }
+func (v *Variable) Value() *tensor.Tensor {
+	if b := v.bound.Load(); b != nil {
+		return b
+	}
+	return v.value
+}
+
+// Storage returns the concrete tensor holding the variable's contents, even while Value returns
+// a symbolic stand-in.
+func (v *Variable) Storage() *tensor.Tensor { return v.value }
+
+// Bind makes Value return t — a symbolic stand-in for the variable in a function being traced,
+// so that everything computed from the variable is recorded, updates included — until Unbind.
+// It is for package graph; other goroutines using the variable meanwhile see the stand-in too.
+func (v *Variable) Bind(t *tensor.Tensor) { v.bound.Store(t) }
+
+// Unbind ends a Bind.
+func (v *Variable) Unbind() { v.bound.Store(nil) }
 
 // Assigner is implemented by graph tracers that record variable updates as outputs written back
 // after each call of the compiled function.
@@ -75,7 +94,7 @@ type Assigner interface {
 // copies at once; while traced (value symbolic) the tracer records the update. It panics with a
 // *core.Error if the shapes differ.
 func (v *Variable) Assign(value *tensor.Tensor) {
-	if !value.Shape().Equal(v.value.Shape()) {
+	if !value.Shape().Equal(v.value.Shape()) && value.Shape().Known() {
 		panic(core.Errorf("autodiff.Variable.Assign", "variable %q has shape %v, value has %v", v.name, v.value.Shape(), value.Shape()))
 	}
 	if sym := value.Symbol(); sym != nil {

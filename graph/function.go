@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/tideml/tide/autodiff"
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/shape"
 	"github.com/tideml/tide/tensor"
@@ -24,6 +25,7 @@ type Function struct {
 	maxCache    int
 	retraceWarn int
 	logf        func(format string, args ...any)
+	vars        func() []*autodiff.Variable
 
 	mu     sync.Mutex
 	cache  map[string]*list.Element // signature -> entry in lru
@@ -57,6 +59,13 @@ func CacheSize(n int) Option { return func(f *Function) { f.maxCache = max(n, 1)
 
 // Logf sets where warnings about frequent retracing go (default log.Printf).
 func Logf(fn func(format string, args ...any)) Option { return func(f *Function) { f.logf = fn } }
+
+// Variables declares state the function reads and updates: while it is traced, each variable's
+// Value is a symbolic stand-in, so everything computed from it — an update computed from
+// variables alone, such as a step counter's v+1, included — is recorded and recomputed at every
+// call. The list is read at each trace, so variables created since the last one can be included.
+// Other goroutines must not use these variables while the function is being traced.
+func Variables(vars func() []*autodiff.Variable) Option { return func(f *Function) { f.vars = vars } }
 
 // Name names the function in messages.
 func Name(name string) Option { return func(f *Function) { f.name = name } }
@@ -197,7 +206,11 @@ func (f *Function) entry(concrete []core.Spec) (*entry, error) {
 		f.lru.MoveToFront(el)
 		return el.Value.(*entry), nil
 	}
-	g, err := Trace(traced, f.call)
+	var vars []*autodiff.Variable
+	if f.vars != nil {
+		vars = f.vars()
+	}
+	g, err := Trace(traced, f.call, vars...)
 	if err != nil {
 		return nil, fmt.Errorf("graph: tracing %s: %w", f.name, err)
 	}

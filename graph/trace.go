@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"reflect"
 
+	"github.com/tideml/tide/autodiff"
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/internal/errs"
 	"github.com/tideml/tide/tensor"
@@ -46,6 +47,20 @@ func (tr *tracer) value(op string, t *tensor.Tensor) *Value {
 		return tr.replay(o, t)
 	}
 	return tr.g.Capture(t)
+}
+
+// bindVariable makes v read, while g is traced, a symbolic stand-in for its captured storage that
+// keeps the storage's gradient record.
+func bindVariable(g *Graph, v *autodiff.Variable) {
+	st := v.Storage()
+	c := g.Capture(st)
+	t := tensor.NewSymbolic(c.Spec.DType, c.Spec.Shape, c)
+	if n := core.NodeOf(st); n != nil {
+		t.SetNode(n)
+	} else if o := core.OriginOf(st); o != nil {
+		t.SetOrigin(o)
+	}
+	v.Bind(t)
 }
 
 // replay records the eager computation that produced t from variables during this trace, so
@@ -95,12 +110,17 @@ func (tr *tracer) Assign(target, value *tensor.Tensor) {
 }
 
 // Trace calls fn with symbolic arguments of the given specs and returns the graph it builds.
-// Errors from fn (a *core.Error panic, such as a shape mismatch) are returned.
-func Trace(specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor) (g *Graph, err error) {
+// Errors from fn (a *core.Error panic, such as a shape mismatch) are returned. The variables vars
+// read symbolic stand-ins while fn runs (see [Variables]).
+func Trace(specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor, vars ...*autodiff.Variable) (g *Graph, err error) {
 	defer core.Recover(&err)
 	g = &Graph{}
 	g.tr = &tracer{g: g, startSeq: core.NextSeq(), replayed: map[*core.Node]*Node{}}
 	defer func() { g.tr = nil }()
+	for _, v := range vars {
+		bindVariable(g, v)
+		defer v.Unbind()
+	}
 	args := make([]*tensor.Tensor, len(specs))
 	for i, s := range specs {
 		v := g.newValue(core.Spec{DType: s.DType, Shape: s.Shape.Clone()}, KindParam)
