@@ -423,10 +423,9 @@ func TestMNISTConvNet(t *testing.T) {
 			t.Errorf("gradient %d has shape %v, want %v", i, g.Shape(), vars[i].Shape())
 		}
 	}
+	// Speed is measured by benchmarks and `tide bench`, not asserted here: a loaded machine
+	// would make a time limit fail at random.
 	t.Logf("forward and backward of batch 8: %v", elapsed)
-	if elapsed > 2*time.Second {
-		t.Errorf("forward and backward of batch 8 took %v; the reference kernels should take well under a second", elapsed)
-	}
 }
 
 // Benchmarks of the reference kernels on the second convolution of the mnist_convnet model
