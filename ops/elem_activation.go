@@ -39,7 +39,8 @@ var softplusOp *core.Op
 func init() {
 	softplusOp = core.Declare(core.Def[SoftplusParams]{
 		Name: "softplus", Doc: "log(1 + e^(beta·x)) / beta elementwise, linear above a threshold (ONNX Softplus, torch.nn.functional.softplus)",
-		DTypes: floatTypes,
+		Elementwise: true,
+		DTypes:      floatTypes,
 		Infer: func(p SoftplusParams, in []core.Spec) ([]core.Spec, error) {
 			if p.Beta == 0 || math.IsNaN(p.Beta) || math.IsInf(p.Beta, 0) {
 				return nil, fmt.Errorf("beta is %v, want a finite non-zero number", p.Beta)

@@ -38,7 +38,8 @@ var elemErrModZero = errors.New("integer modulo by zero")
 func init() {
 	minimumOp = core.Declare(core.Def[None]{
 		Name: "minimum", Doc: "smaller of x and y elementwise, NaN if either is NaN (ONNX Min, torch.minimum)",
-		Infer: inferBinary, DTypes: numericTypes,
+		Elementwise: true,
+		Infer:       inferBinary, DTypes: numericTypes,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			// As maximum and PyTorch: to the smaller input, split evenly on ties.
 			lt := Cast(Less(in[0], in[1]), g[0].DType())
@@ -57,7 +58,8 @@ func init() {
 
 	floorDivOp = core.Declare(core.Def[None]{
 		Name: "floor_div", Doc: "x / y rounded down elementwise, zero gradient (no ONNX op; torch.div rounding_mode='floor')",
-		Infer: inferBinary, DTypes: numericTypes,
+		Elementwise: true,
+		Infer:       inferBinary, DTypes: numericTypes,
 		Grad: func(_ None, _, _, _ []*Tensor) []*Tensor { return []*Tensor{nil, nil} },
 	})
 	binaryRef(floorDivOp, numericTypes, elemFloorDivFloat, func(x, y int64) (int64, error) {
@@ -73,8 +75,9 @@ func init() {
 
 	modOp = core.Declare(core.Def[ModParams]{
 		Name: "mod", Doc: "remainder with the sign of the divisor, or of the dividend when fmod (ONNX Mod, torch.remainder/torch.fmod)",
-		DTypes: numericTypes,
-		Infer:  func(_ ModParams, in []core.Spec) ([]core.Spec, error) { return inferBinary(None{}, in) },
+		Elementwise: true,
+		DTypes:      numericTypes,
+		Infer:       func(_ ModParams, in []core.Spec) ([]core.Spec, error) { return inferBinary(None{}, in) },
 		Grad: func(p ModParams, in, _, g []*Tensor) []*Tensor {
 			// x mod y = x - q·y with q = floor(x/y) (or trunc for fmod), piecewise constant.
 			x, y := in[0], in[1]
@@ -111,7 +114,8 @@ func init() {
 
 	atan2Op = core.Declare(core.Def[None]{
 		Name: "atan2", Doc: "angle of the point (x, y) elementwise, in [-π, π] (no ONNX op; torch.atan2)",
-		Infer: inferBinary, DTypes: floatTypes,
+		Elementwise: true,
+		Infer:       inferBinary, DTypes: floatTypes,
 		Grad: func(_ None, in, _, g []*Tensor) []*Tensor {
 			y, x := in[0], in[1]
 			r2 := Add(Mul(x, x), Mul(y, y))
@@ -124,7 +128,8 @@ func init() {
 
 	clipOp = core.Declare(core.Def[ClipParams]{
 		Name: "clip", Doc: "x limited to [min, max] elementwise with broadcast bounds (ONNX Clip, torch.clamp)",
-		DTypes: numericTypes, Infer: elemInferClip, Grad: elemGradClip,
+		Elementwise: true,
+		DTypes:      numericTypes, Infer: elemInferClip, Grad: elemGradClip,
 	})
 	registerRef(clipOp, numericTypes, elemClipRef)
 }

@@ -99,6 +99,7 @@ func init() {
 func elemDeclarePredicates() {
 	isNaNOp = core.Declare(core.Def[None]{
 		Name: "isnan", Doc: "whether x is NaN elementwise, as bool (ONNX IsNaN, torch.isnan)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: allTypes,
 		Infer: func(_ None, in []core.Spec) ([]core.Spec, error) { return elemInferPredicate(in) },
 	})
@@ -111,6 +112,7 @@ func elemDeclarePredicates() {
 
 	isInfOp = core.Declare(core.Def[IsInfParams]{
 		Name: "isinf", Doc: "whether x is +Inf and/or -Inf elementwise, as bool (ONNX IsInf, torch.isinf/isposinf/isneginf)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: allTypes,
 		Infer: func(_ IsInfParams, in []core.Spec) ([]core.Spec, error) { return elemInferPredicate(in) },
 	})
@@ -127,6 +129,7 @@ func elemDeclarePredicates() {
 func elemDeclareLogical() {
 	logicalNotOp = core.Declare(core.Def[None]{
 		Name: "logical_not", Doc: "not x elementwise on bool (ONNX Not, torch.logical_not)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: []dtype.DType{dtype.Bool},
 		Infer: func(_ None, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
@@ -145,6 +148,7 @@ func elemDeclareLogical() {
 
 	logicalOp = core.Declare(core.Def[LogicalParams]{
 		Name: "logical", Doc: "x and/or/xor y elementwise on bool with broadcasting (ONNX And/Or/Xor, torch.logical_and/or/xor)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: []dtype.DType{dtype.Bool},
 		Infer: func(p LogicalParams, in []core.Spec) ([]core.Spec, error) {
 			if _, ok := elemLogicalKinds[p.Kind]; !ok {
@@ -168,6 +172,7 @@ func elemDeclareLogical() {
 func elemDeclareBitwise() {
 	bitwiseOp = core.Declare(core.Def[BitwiseParams]{
 		Name: "bitwise", Doc: "x and/or/xor/left_shift/right_shift y elementwise on integers with broadcasting (ONNX BitwiseAnd/Or/Xor, BitShift; torch.bitwise_*)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: elemIntBoolTypes,
 		Infer: func(p BitwiseParams, in []core.Spec) ([]core.Spec, error) {
 			if _, ok := elemBitwiseKinds[p.Kind]; !ok {
@@ -193,6 +198,7 @@ func elemDeclareBitwise() {
 
 	bitwiseNotOp = core.Declare(core.Def[None]{
 		Name: "bitwise_not", Doc: "the bits of x inverted elementwise, logical not on bool (ONNX BitwiseNot, torch.bitwise_not)",
+		Elementwise:       true,
 		NotDifferentiable: true, DTypes: elemIntBoolTypes,
 		Infer: func(_ None, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
