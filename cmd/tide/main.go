@@ -17,7 +17,8 @@ func usage(w io.Writer) {
 commands:
   demo   fit a small network to y = sin(3x) by gradient descent, printing the loss
   ops    list every registered op: name, kernel dtypes, differentiable or not
-  bench  measure named cases (GEMM, elementwise, train steps): tide bench -h`)
+  bench  measure named cases (GEMM, elementwise, train steps): tide bench -h
+  train  train Keras's MNIST convnet and report its test accuracy: tide train mnist -h`)
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -45,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return 0
 	case "bench":
 		return runBench(args[1:], stdout, stderr)
+	case "train":
+		return runTrain(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
