@@ -124,3 +124,13 @@ func TestConcurrentGradients(t *testing.T) {
 		}
 	}
 }
+
+func TestGradOfUntrackedInputIsAnError(t *testing.T) {
+	w := autodiff.Watch(tensor.FromSlice([]float64{1, 2}))
+	x := tensor.FromSlice([]float64{3, 4})
+	y := ops.Sum(ops.Mul(w, x))
+	err := core.Catch(func() { autodiff.Grad(y, x) })
+	if err == nil || !strings.Contains(err.Error(), "input 0 (float64[2]) is not tracked for gradients") {
+		t.Fatalf("got %v", err)
+	}
+}

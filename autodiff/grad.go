@@ -49,9 +49,10 @@ func CreateGraph() GradOption {
 	return func(c *gradConfig) { c.createGraph = true }
 }
 
-// Grad returns the gradient of the one-element tensor y with respect to each of xs. A tensor
-// in xs that y does not depend on gets zeros. It panics with a *core.Error if y has more than one
-// element or is not tracked. See [Gradients] for vector-Jacobian products and higher order.
+// Grad returns the gradient of the one-element tensor y with respect to each of xs, which must be
+// tracked (watched tensors or trainable variables' values); a tracked tensor that y does not
+// depend on gets zeros, an integer one too. It panics with a *core.Error if y has more than one
+// element or is not tracked, or a float input is not tracked. See [Gradients] for vector-Jacobian products and higher order.
 func Grad(y *tensor.Tensor, xs ...*tensor.Tensor) []*tensor.Tensor {
 	return Gradients([]*tensor.Tensor{y}, xs)
 }
@@ -85,6 +86,10 @@ func Gradients(ys, xs []*tensor.Tensor, opts ...GradOption) []*tensor.Tensor {
 	targets := make([]*core.Node, len(xs))
 	for i, x := range xs {
 		targets[i] = core.NodeOf(x)
+		if targets[i] == nil && x.DType().IsFloat() {
+			// A zero would be a silently wrong answer when y does depend on x.
+			panic(core.Errorf("autodiff.Gradients", "input %d (%s%v) is not tracked for gradients: use autodiff.Watch or a trainable Variable", i, x.DType(), x.Shape()))
+		}
 	}
 	b.run(ys, targets)
 	out := make([]*tensor.Tensor, len(xs))

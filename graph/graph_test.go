@@ -1,6 +1,7 @@
 package graph_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -227,6 +228,31 @@ func TestUnknownBatchThroughReshapes(t *testing.T) {
 		}
 		if want := ops.Sum(ops.Mul(x, x), 1, 2); !tensor.AllClose(out[0], want, 1e-6, 1e-6) {
 			t.Fatalf("batch %d: %v vs %v", n, out[0], want)
+		}
+	}
+	if f.Traces() != 1 {
+		t.Fatalf("traced %d times", f.Traces())
+	}
+}
+
+func TestUnknownDimensionsThroughMovementOps(t *testing.T) {
+	f := graph.Compile(func(x *T) []*T {
+		w := autodiff.Watch(x)
+		h := ops.Flatten(w, 2)                                    // [?, ?, 4, 2] -> [?, 8]
+		s := ops.Stack(0, ops.Squeeze(ops.Unsqueeze(w, 1), 1), w) // two unknowns through views
+		y := ops.Add(ops.Sum(ops.Square(ops.Flip(w, 1))), ops.Add(ops.Sum(h), ops.Sum(s)))
+		return []*T{y, autodiff.Grad(y, w)[0], h}
+	}, graph.InputSpecs(spec(dtype.Float64, -1, -1, 4, 2)))
+	for _, dims := range [][]int{{2, 3, 4, 2}, {1, 5, 4, 2}} {
+		x := tensor.Random(dtype.Float64, tensor.Normal, 1, dims...)
+		out, err := f.Call(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// d/dx [Σx² + Σx + 2Σx] = 2x + 3.
+		want := ops.AddScalar(ops.MulScalar(x, 2), 3)
+		if !tensor.AllClose(out[1], want, 1e-12, 1e-12) || out[2].Shape().String() != fmt.Sprintf("[%d 8]", dims[0]*dims[1]) {
+			t.Fatalf("%v: gradient %v, flatten shape %v", dims, out[1], out[2].Shape())
 		}
 	}
 	if f.Traces() != 1 {

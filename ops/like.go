@@ -166,3 +166,74 @@ func ReshapeLike(x, like *Tensor) *Tensor {
 func Size(x *Tensor, dt dtype.DType, axes ...int) *Tensor {
 	return core.Apply1(sizeOp, SizeParams{Axes: axesOrAll(axes), DType: dt}, x)
 }
+
+// AxesParams lists axes (negative counting from the end of the result for unsqueeze, of the
+// input for squeeze).
+type AxesParams struct {
+	Axes []int
+}
+
+var squeezeOp, unsqueezeOp *core.Op
+
+func init() {
+	squeezeOp = core.Declare(core.Def[AxesParams]{
+		Name: "squeeze", Doc: "drop axes of size 1, keeping unknown dimensions unknown (ONNX Squeeze, torch.squeeze)",
+		View: true, DTypes: allTypes,
+		Infer: func(p AxesParams, in []core.Spec) ([]core.Spec, error) {
+			if err := wantInputs(in, 1); err != nil {
+				return nil, err
+			}
+			s := in[0].Shape
+			axes, err := shape.NormalizeAxes(p.Axes, len(s))
+			if err != nil {
+				return nil, err
+			}
+			drop := map[int]bool{}
+			for _, a := range axes {
+				if s[a] != 1 && s[a] != shape.Unknown {
+					return nil, fmt.Errorf("axis %d of %v has size %d, want 1", a, s, s[a])
+				}
+				drop[a] = true
+			}
+			out := shape.Shape{}
+			for a, d := range s {
+				if !drop[a] {
+					out = append(out, d)
+				}
+			}
+			return []core.Spec{{DType: in[0].DType, Shape: out}}, nil
+		},
+		Grad: func(_ AxesParams, in, _, g []*Tensor) []*Tensor { return []*Tensor{ReshapeLike(g[0], in[0])} },
+	})
+	unsqueezeOp = core.Declare(core.Def[AxesParams]{
+		Name: "unsqueeze", Doc: "insert axes of size 1, keeping unknown dimensions unknown (ONNX Unsqueeze, torch.unsqueeze)",
+		View: true, DTypes: allTypes,
+		Infer: func(p AxesParams, in []core.Spec) ([]core.Spec, error) {
+			if err := wantInputs(in, 1); err != nil {
+				return nil, err
+			}
+			if len(p.Axes) == 0 {
+				return nil, fmt.Errorf("no axes given")
+			}
+			s := in[0].Shape
+			r := len(s) + len(p.Axes)
+			axes, err := shape.NormalizeAxes(p.Axes, r)
+			if err != nil {
+				return nil, fmt.Errorf("%v (the result has rank %d)", err, r)
+			}
+			out := make(shape.Shape, r)
+			j, k := 0, 0
+			for i := range out {
+				if k < len(axes) && axes[k] == i {
+					out[i] = 1
+					k++
+					continue
+				}
+				out[i] = s[j]
+				j++
+			}
+			return []core.Spec{{DType: in[0].DType, Shape: out}}, nil
+		},
+		Grad: func(_ AxesParams, in, _, g []*Tensor) []*Tensor { return []*Tensor{ReshapeLike(g[0], in[0])} },
+	})
+}

@@ -380,6 +380,26 @@ func mvClampSlice(start, end, step, d int) (int, int) {
 // between and the rest after; a negative step is the flipped positive one.
 func mvGradSlice(p SliceParams, in, _, g []*Tensor) []*Tensor {
 	s := in[0].Shape()
+	if !s.Known() {
+		// A size unknown while tracing: whole-axis reversals (Flip) and whole-axis copies need no
+		// size, their gradient being the same reversal; anything else does.
+		var flip []int
+		for i, a := range p.Axes {
+			ax, _ := shape.NormalizeAxis(a, len(s))
+			switch {
+			case p.Steps[i] == -1 && p.Starts[i] == math.MaxInt && p.Ends[i] == math.MinInt:
+				flip = append(flip, ax)
+			case p.Steps[i] == 1 && p.Starts[i] == 0 && p.Ends[i] == math.MaxInt:
+			case s[ax] != shape.Unknown:
+				continue
+			default:
+				panic(core.Errorf("slice", "the gradient of a partial slice of axis %d needs its size, unknown in %v", ax, s))
+			}
+		}
+		if len(flip) == len(p.Axes) {
+			return []*Tensor{Flip(g[0], flip...)}
+		}
+	}
 	starts, steps, out, _ := mvSliceBounds(p, s)
 	r := len(s)
 	before, after, interior := make([]int, r), make([]int, r), make([]int, r)
@@ -590,31 +610,17 @@ func Tile(x *Tensor, reps ...int) *Tensor {
 // It shares x's data. Tide follows ONNX Squeeze: naming an axis whose size is not 1 panics with a
 // *core.Error (torch.squeeze leaves it in place); so does an axis out of range or repeated.
 func Squeeze(x *Tensor, axes ...int) *Tensor {
-	s := x.Shape()
-	drop := make([]bool, len(s))
 	if len(axes) == 0 {
-		for a, d := range s {
-			drop[a] = d == 1
-		}
-	} else {
-		norm, err := shape.NormalizeAxes(axes, len(s))
-		if err != nil {
-			panic(core.Errorf("squeeze", "%v", err))
-		}
-		for _, a := range norm {
-			if s[a] != 1 {
-				panic(core.Errorf("squeeze", "axis %d of %v has size %d, want 1", a, s, s[a]))
+		for a, d := range x.Shape() {
+			if d == 1 {
+				axes = append(axes, a)
 			}
-			drop[a] = true
+		}
+		if len(axes) == 0 {
+			return x
 		}
 	}
-	dims := make([]int, 0, len(s))
-	for a, d := range s {
-		if !drop[a] {
-			dims = append(dims, d)
-		}
-	}
-	return Reshape(x, dims...)
+	return core.Apply1(squeezeOp, AxesParams{Axes: append([]int(nil), axes...)}, x)
 }
 
 // Unsqueeze inserts axes of size 1 into x, as ONNX Unsqueeze: each axis is a position in the
@@ -622,26 +628,7 @@ func Squeeze(x *Tensor, axes ...int) *Tensor {
 // It shares x's data. It panics with a *core.Error if no axis is given, or one is out of range
 // or repeated.
 func Unsqueeze(x *Tensor, axes ...int) *Tensor {
-	if len(axes) == 0 {
-		panic(core.Errorf("unsqueeze", "no axes given"))
-	}
-	r := x.Rank() + len(axes)
-	norm, err := shape.NormalizeAxes(axes, r)
-	if err != nil {
-		panic(core.Errorf("unsqueeze", "%v (the result has rank %d)", err, r))
-	}
-	dims := make([]int, r)
-	j, k := 0, 0
-	for i := range dims {
-		if k < len(norm) && norm[k] == i {
-			dims[i] = 1
-			k++
-			continue
-		}
-		dims[i] = x.Shape()[j]
-		j++
-	}
-	return Reshape(x, dims...)
+	return core.Apply1(unsqueezeOp, AxesParams{Axes: append([]int(nil), axes...)}, x)
 }
 
 // Flatten reshapes x to a matrix, as ONNX Flatten: the dimensions before axis (in [-rank, rank])
@@ -657,11 +644,19 @@ func Flatten(x *Tensor, axis int) *Tensor {
 	}
 	rows, cols := 1, 1
 	for i, d := range x.Shape() {
-		if i < axis {
+		switch {
+		case d == shape.Unknown && i < axis:
+			rows = -1
+		case d == shape.Unknown:
+			cols = -1
+		case i < axis && rows > 0:
 			rows *= d
-		} else {
+		case i >= axis && cols > 0:
 			cols *= d
 		}
+	}
+	if rows < 0 && cols < 0 {
+		panic(core.Errorf("flatten", "%v has unknown dimensions both before and after axis %d", x.Shape(), axis))
 	}
 	return Reshape(x, rows, cols)
 }

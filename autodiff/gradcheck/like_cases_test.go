@@ -11,3 +11,8 @@ func init() {
 		gradCase{"", func(x []*T) *T { return ops.Tanh(ops.ReshapeLike(x[0], x[1])) }, []*T{normal(64, 2, 6), normal(65, 3, 4)}, nil},
 	)
 }
+
+func init() {
+	addCases("squeeze", gradCase{"", func(x []*T) *T { return ops.Tanh(ops.Squeeze(x[0], 1)) }, []*T{normal(66, 3, 1, 2)}, nil})
+	addCases("unsqueeze", gradCase{"", func(x []*T) *T { return ops.Tanh(ops.Unsqueeze(x[0], 0, -1)) }, []*T{normal(67, 3, 2)}, nil})
+}

@@ -20,8 +20,9 @@
 // inner one over A so that one kc×NR micro-panel of B stays in L1 while A
 // streams past it. beta is applied once: C is scaled before the first k block
 // (or, for beta 0, simply overwritten by it, which also discards NaNs in C).
-// Tiles on the right or bottom edge are computed into a small buffer and
-// copied into C.
+// Tiles cut by the bottom or right edge of C go to an edge variant of the
+// kernel that computes fewer rows and masks columns, or, for kernels without
+// one, are computed into a small buffer and copied into C.
 //
 // Small products (m*n*k up to 512) and matrix-vector products (m or n is 1),
 // where packing cannot pay for itself, run as plain loops instead.
@@ -33,8 +34,9 @@
 // CPU supports (via golang.org/x/sys/cpu, in the internal/asm packages):
 //
 //   - avx512: 14×32 for float32 (14×16 for float64), using 28 of the 32 zmm
-//     registers as accumulators, with assembly packing routines that
-//     transpose 16×16 blocks in registers;
+//     registers as accumulators, with an edge variant, assembly packing
+//     routines that transpose 16×16 blocks in registers, and vector routines
+//     for the matrix-vector path;
 //   - avx2: 6×16 for float32 (6×8 for float64) with AVX2 and FMA;
 //   - go: a 4×4 pure-Go kernel that runs everywhere.
 //

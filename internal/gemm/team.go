@@ -85,13 +85,17 @@ func (tm *team[T]) setup(p *problem[T], kn *kernel[T], t int) {
 	tm.steps = ceilDiv(p.n, kn.nc) * tm.nk
 	panels := ceilDiv(min(p.n, kn.nc), kn.nr)
 	tm.packItems = min(t, panels)
-	// Blocks of C: whole tiles down the rows (at most mc), and if that gives
-	// too few blocks, also split across the columns.
+	// Blocks of C: whole tiles down the rows (at most mc). Only if that gives
+	// too few blocks to balance, also split across the columns, since each
+	// block across the columns packs the same rows of A again.
 	want := t * itemsPerThread
 	tiles := ceilDiv(p.m, kn.mr)
 	tm.rowChunk = min(ceilDiv(tiles, min(want, tiles))*kn.mr, kn.mc)
 	tm.rowItems = ceilDiv(p.m, tm.rowChunk)
-	tm.colItems = max(1, min(panels, ceilDiv(want, tm.rowItems)))
+	tm.colItems = 1
+	if tm.rowItems < 2*t {
+		tm.colItems = max(1, min(panels, ceilDiv(want, tm.rowItems)))
+	}
 	tm.perStep = tm.packItems + tm.rowItems*tm.colItems
 	tm.next.Store(0)
 	tm.failed = false

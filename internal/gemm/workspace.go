@@ -1,6 +1,9 @@
 package gemm
 
-import "sync"
+import (
+	"runtime"
+	"sync"
+)
 
 // workspace holds one goroutine's packing buffers.
 type workspace[T float] struct {
@@ -17,8 +20,9 @@ type wsCache[T float] struct {
 	free []*workspace[T]
 }
 
-// maxCached bounds the workspaces kept per element type.
-const maxCached = 8
+// maxCached bounds the workspaces kept per element type: enough for every
+// thread of a team plus the shared panel, and for a caller on each P.
+func maxCached() int { return max(4, 2*runtime.GOMAXPROCS(0)) }
 
 var (
 	cache32 wsCache[float32]
@@ -53,7 +57,7 @@ func getWorkspace[T float](na, nb, ntile int) *workspace[T] {
 func putWorkspace[T float](ws *workspace[T]) {
 	c := cacheOf[T]()
 	c.mu.Lock()
-	if len(c.free) < maxCached {
+	if len(c.free) < maxCached() {
 		c.free = append(c.free, ws)
 	}
 	c.mu.Unlock()

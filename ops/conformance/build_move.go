@@ -384,3 +384,44 @@ func segmentSumCases(g *Gen, dt dtype.DType, c Class) []Case {
 	}
 	return out
 }
+
+func init() {
+	Register("squeeze", Builder{Cases: func(g *Gen, dt dtype.DType, c Class) []Case {
+		var out []Case
+		for _, s := range [][]int{{1}, {1, 3}, {2, 1, 3}, {1, 1, 5, 1}} {
+			if c == Empty {
+				s = append([]int{0}, s...)
+			}
+			out = append(out, mk(ops.AxesParams{Axes: []int{indexOfOne(s) - len(s)}}, values(g, dt, s...)).exact())
+		}
+		return out
+	}, Illegal: func(g *Gen) []Case {
+		x := g.Values(dtype.Float32, 2, 3)
+		return []Case{mk(ops.AxesParams{Axes: []int{0}}, x).named("size not 1"), mk(ops.AxesParams{Axes: []int{2}}, x).named("axis out of range")}
+	}})
+	Register("unsqueeze", Builder{Cases: func(g *Gen, dt dtype.DType, c Class) []Case {
+		var out []Case
+		for _, a := range [][]int{{0}, {-1}, {0, 2}} {
+			s := []int{3, 2}
+			if c == Empty {
+				s = []int{0, 2}
+			}
+			out = append(out, mk(ops.AxesParams{Axes: a}, values(g, dt, s...)).exact())
+		}
+		return out
+	}, Illegal: func(g *Gen) []Case {
+		x := g.Values(dtype.Float32, 2, 3)
+		return []Case{mk(ops.AxesParams{}, x).named("no axes"), mk(ops.AxesParams{Axes: []int{4}}, x).named("axis out of range"),
+			mk(ops.AxesParams{Axes: []int{1, 1}}, x).named("repeated axis")}
+	}})
+}
+
+// indexOfOne returns the position of the first 1 in s.
+func indexOfOne(s []int) int {
+	for i, d := range s {
+		if d == 1 {
+			return i
+		}
+	}
+	return 0
+}

@@ -6,9 +6,11 @@ import "golang.org/x/sys/cpu"
 
 //go:generate sh -c "cd ../_asm && go run . -type f64 -out ../f64/gemm_amd64.s"
 
-// HasAVX512 reports whether [GemmAVX512] can run: the CPU has AVX-512F and
-// the OS saves the zmm registers.
-var HasAVX512 = cpu.X86.HasAVX512F
+// HasAVX512 reports whether the AVX-512 routines ([GemmAVX512] and the rest)
+// can run: the CPU has AVX-512F, the OS saves the zmm registers, and BMI2
+// and POPCNT are there too (as on every CPU with AVX-512), for the mask
+// arithmetic.
+var HasAVX512 = cpu.X86.HasAVX512F && cpu.X86.HasBMI2 && cpu.X86.HasPOPCNT
 
 // HasAVX2 reports whether [GemmAVX2] can run: the CPU has AVX2 and FMA.
 var HasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
