@@ -53,7 +53,11 @@
 // constant folding, common-subexpression elimination, dead-code elimination and elementwise
 // fusion (each in its own file). A [Plan] resolves unknown dimensions for concrete arguments,
 // picks each op's highest-priority kernel, and frees each intermediate after its last use into a
-// pool that later ops of the same size reuse; [Plan.PeakBytes] reports the peak before running.
+// pool that later ops of the same size reuse, kept between calls so a steady-state call
+// allocates little beyond the outputs it returns; [Plan.PeakBytes] reports the peak before
+// running. When the graph has independent heavy branches (two large nodes at the same depth) and
+// GOMAXPROCS allows, the plan runs nodes as soon as their inputs are ready on several goroutines
+// ([Plan.Parallel]); otherwise in order, which costs less for small nodes.
 // Errors — a shape mistake found while tracing, arguments a graph cannot take, a kernel failure —
 // are returned by Call, never panicked.
 //

@@ -24,6 +24,10 @@ type Plan struct {
 	// pools keeps the intermediate buffers between runs, so a steady-state run allocates only
 	// the outputs it hands out.
 	pools sync.Pool
+	// parallel says whether independent heavy branches run side by side (see runParallel).
+	parallel  bool
+	schedOnce sync.Once
+	sched     *schedule
 }
 
 // NewPlan resolves the graph for arguments of the given concrete specs. It returns an error
@@ -59,6 +63,7 @@ func (g *Graph) NewPlan(args []core.Spec) (*Plan, error) {
 		}
 	}
 	p.planLiveness()
+	p.parallel = p.parallelWorthwhile()
 	return p, nil
 }
 
@@ -191,6 +196,12 @@ func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 		buffers = pool{}
 	}
 	defer p.pools.Put(buffers)
+	if p.parallel {
+		if err := p.runParallel(vals, buffers); err != nil {
+			return nil, err
+		}
+		return p.finish(vals, buffers), nil
+	}
 	for i, n := range p.g.Nodes {
 		in := make([]*tensor.Tensor, len(n.Inputs))
 		for j, v := range n.Inputs {
@@ -216,6 +227,11 @@ func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 			delete(vals, v)
 		}
 	}
+	return p.finish(vals, buffers), nil
+}
+
+// finish collects the outputs and writes the assignments.
+func (p *Plan) finish(vals map[*Value]*tensor.Tensor, buffers pool) []*tensor.Tensor {
 	outs := make([]*tensor.Tensor, len(p.g.Outputs))
 	for i, o := range p.g.Outputs {
 		outs[i] = vals[o]
@@ -234,5 +250,5 @@ func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 			delete(vals, v) // a value assigned twice is recycled once
 		}
 	}
-	return outs, nil
+	return outs
 }

@@ -2,6 +2,7 @@ package graph_test
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -257,5 +258,33 @@ func TestUnknownDimensionsThroughMovementOps(t *testing.T) {
 	}
 	if f.Traces() != 1 {
 		t.Fatalf("traced %d times", f.Traces())
+	}
+}
+
+func TestIndependentBranchesRunInParallel(t *testing.T) {
+	branchy := func(x, y *T) *T {
+		a := ops.Tanh(ops.MatMul(x, x)) // two heavy branches that do not depend on each other
+		b := ops.Exp(ops.Neg(ops.MatMul(y, y)))
+		return ops.Sum(ops.Add(ops.Mul(a, b), a))
+	}
+	f := graph.Compile(branchy, graph.Passes(graph.DCEPass)) // unfused: many nodes to schedule
+	x, y := tensor.RandomNormal(1, 256, 256), tensor.RandomNormal(2, 256, 256)
+	g, _ := f.Graph(x, y)
+	p, err := g.NewPlan([]core.Spec{core.SpecOf(x), core.SpecOf(y)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Parallel() && runtime.GOMAXPROCS(0) > 1 {
+		t.Fatal("the plan does not run the independent branches in parallel")
+	}
+	want := branchy(x, y)
+	for range 5 {
+		out, err := p.Run([]*T{x, y})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tensor.Equal(out[0], want) {
+			t.Fatalf("parallel run gives %v, eager %v", out[0], want)
+		}
 	}
 }
