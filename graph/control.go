@@ -20,20 +20,20 @@ type Branch func(operands []*tensor.Tensor) []*tensor.Tensor
 // CondParams are the params of a cond node: the two branches as Go functions (for gradients)
 // and as graphs traced for the operands' specs (for running).
 type CondParams struct {
-	Then, Else           Branch
+	Then, Else           Branch `graph:"-"`
 	ThenGraph, ElseGraph *Graph
 	// NumOperands counts the explicit operands; the node's further inputs are Lifted.
 	NumOperands int
 	// Lifted are the tensors tracked for gradients (trainable variables, say) that the
 	// branches read directly: they are extra inputs of the node, so gradients reach them.
-	Lifted []*tensor.Tensor
+	Lifted []*tensor.Tensor `graph:"-"`
 	plans  *planCache
 }
 
 // WhileParams are the params of a while node.
 type WhileParams struct {
-	Cond                 func(state []*tensor.Tensor) *tensor.Tensor
-	Body                 Branch
+	Cond                 func(state []*tensor.Tensor) *tensor.Tensor `graph:"-"`
+	Body                 Branch                                      `graph:"-"`
 	CondGraph, BodyGraph *Graph
 	MaxIterations        int // 0: no limit
 	plans                *planCache
@@ -46,6 +46,13 @@ func (c *planCache) run(g *Graph, args []*tensor.Tensor) ([]*tensor.Tensor, erro
 	specs := make([]core.Spec, len(args))
 	for i, a := range args {
 		specs[i] = core.SpecOf(a)
+	}
+	if c == nil { // a graph loaded from a file: no cache was made
+		p, err := g.NewPlan(specs)
+		if err != nil {
+			return nil, err
+		}
+		return p.Run(args)
 	}
 	key := fmt.Sprintf("%p|%s", g, signature(specs))
 	p, ok := c.m.Load(key)
@@ -271,6 +278,9 @@ func Cond(pred *tensor.Tensor, then, els Branch, operands ...*tensor.Tensor) []*
 // gradCond differentiates the branch that runs: a cond over the two branches' vector-Jacobian
 // products, with respect to the operands and the lifted tensors.
 func gradCond(p CondParams, in, _, g []*tensor.Tensor) []*tensor.Tensor {
+	if p.Then == nil {
+		panic(core.Errorf("cond", "a cond loaded from a file has no Go branches to differentiate"))
+	}
 	n := p.NumOperands
 	vjp := func(fn Branch) Branch {
 		return func(args []*tensor.Tensor) []*tensor.Tensor {

@@ -43,8 +43,9 @@
 // calls and loops. Gradients flow through Cond (the branch taken) and Scan (a backward scan over
 // the saved carries) in both modes, to their operands and to the trainable variables their
 // functions read (these become extra inputs of the node); through While only eagerly (the loop is
-// unrolled) — a traced While refuses gradients with an error. Graphs containing them cannot be
-// serialised yet.
+// unrolled) — a traced While refuses gradients with an error. Serialised, their subgraphs are
+// stored inside the node, so a loaded graph runs them; differentiating a loaded cond or scan
+// needs the Go functions, so it is refused with an error.
 //
 // # Passes and execution
 //

@@ -19,13 +19,16 @@ type ScanFunc func(carry, x []*tensor.Tensor) (next, y []*tensor.Tensor)
 // the lifted tensors; its outputs the final carry, the stacked step outputs, and the stacked
 // carries each step started from (kept for the gradient).
 type ScanParams struct {
-	Fn       ScanFunc
+	Fn       ScanFunc `graph:"-"`
 	Body     *Graph
 	NumCarry int
 	NumSeq   int
 	NumOut   int
-	Lifted   []*tensor.Tensor
-	plans    *planCache
+	// NumLifted counts the node's inputs after the sequences: the tracked tensors the step
+	// reads (Lifted, kept in memory only, for the gradient).
+	NumLifted int
+	Lifted    []*tensor.Tensor `graph:"-"`
+	plans     *planCache
 }
 
 var scanOp *core.Op
@@ -42,8 +45,8 @@ func init() {
 
 func inferScan(p ScanParams, in []core.Spec) ([]core.Spec, error) {
 	nc, ns := p.NumCarry, p.NumSeq
-	if len(in) != nc+ns+len(p.Lifted) || ns == 0 {
-		return nil, fmt.Errorf("got %d inputs, want %d carries, %d (> 0) sequences and %d lifted", len(in), nc, ns, len(p.Lifted))
+	if len(in) != nc+ns+p.NumLifted || ns == 0 {
+		return nil, fmt.Errorf("got %d inputs, want %d carries, %d (> 0) sequences and %d lifted", len(in), nc, ns, p.NumLifted)
 	}
 	length := in[nc].Shape[0]
 	args := append([]core.Spec(nil), in[:nc]...)
@@ -86,7 +89,7 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 	nc, ns := p.NumCarry, p.NumSeq
 	length := in[nc].Dim(0)
 	carry := in[:nc]
-	args := make([]*tensor.Tensor, nc+ns+len(p.Lifted))
+	args := make([]*tensor.Tensor, nc+ns+p.NumLifted)
 	copy(args[nc+ns:], in[nc+ns:])
 	nOut := len(out) - 2*nc
 	for i := range length {
@@ -145,7 +148,7 @@ func Scan(fn ScanFunc, init []*tensor.Tensor, xs ...*tensor.Tensor) (carry, ys [
 	})
 	lifted := liftTracked(body)
 	optimizeBranches("scan", body)
-	p := ScanParams{Fn: fn, Body: body, NumCarry: nc, NumSeq: ns, NumOut: nOut, Lifted: lifted, plans: &planCache{}}
+	p := ScanParams{Fn: fn, Body: body, NumCarry: nc, NumSeq: ns, NumOut: nOut, NumLifted: len(lifted), Lifted: lifted, plans: &planCache{}}
 	in := append(append(append([]*tensor.Tensor{}, init...), xs...), lifted...)
 	out := core.Apply(scanOp, p, in...)
 	return out[:nc], out[nc : nc+nOut]
@@ -200,6 +203,9 @@ func scanEager(fn ScanFunc, init, xs []*tensor.Tensor) (carry, ys []*tensor.Tens
 // its carry is the gradient of the carry plus running sums for the lifted tensors, and its step
 // outputs are the gradients of the sequence slices.
 func gradScan(p ScanParams, in, out, g []*tensor.Tensor) []*tensor.Tensor {
+	if p.Fn == nil {
+		panic(core.Errorf("scan", "a scan loaded from a file has no Go step to differentiate"))
+	}
 	nc, ns, nOut, nl := p.NumCarry, p.NumSeq, p.NumOut, len(p.Lifted)
 	history := out[nc+nOut:]
 	gCarry, gYs := g[:nc], g[nc:nc+nOut]

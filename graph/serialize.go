@@ -23,6 +23,14 @@ const FormatVersion = 1
 // current contents (variables marked as such), the outputs and the assignments. It returns an
 // error for a params field of a kind the format cannot hold.
 func Marshal(g *Graph) ([]byte, error) {
+	def, err := marshalDef(g)
+	if err != nil {
+		return nil, err
+	}
+	return proto.MarshalOptions{Deterministic: true}.Marshal(def)
+}
+
+func marshalDef(g *Graph) (*graphpb.GraphDef, error) {
 	def := &graphpb.GraphDef{Version: FormatVersion}
 	for _, p := range g.Params {
 		def.Params = append(def.Params, valueDef(p))
@@ -59,7 +67,7 @@ func Marshal(g *Graph) ([]byte, error) {
 		c := g.Capture(a.Target) // present since tracing: assignment targets are always captured
 		def.Assigns = append(def.Assigns, &graphpb.AssignDef{Capture: int64(c.ID), Value: int64(a.Value.ID)})
 	}
-	return proto.MarshalOptions{Deterministic: true}.Marshal(def)
+	return def, nil
 }
 
 func nodeDef(id int64, op *core.Op, params any, inputs []int64, outputs []*Value) (*graphpb.NodeDef, error) {
@@ -130,7 +138,14 @@ func specDef(s core.Spec) *graphpb.TensorSpec {
 	return &graphpb.TensorSpec{Dtype: s.DType.String(), Shape: dims}
 }
 
-var dtypeType = reflect.TypeFor[dtype.DType]()
+var (
+	dtypeType = reflect.TypeFor[dtype.DType]()
+	graphType = reflect.TypeFor[*Graph]()
+)
+
+// skipField reports whether a params field is left out of the file: unexported fields and
+// fields tagged `graph:"-"` (Go functions and run-time caches of control-flow ops).
+func skipField(f reflect.StructField) bool { return !f.IsExported() || f.Tag.Get("graph") == "-" }
 
 // encodeParams turns an op's params struct into attributes, one per exported field.
 func encodeParams(p any) (map[string]*graphpb.AttrValue, error) {
@@ -141,8 +156,8 @@ func encodeParams(p any) (map[string]*graphpb.AttrValue, error) {
 	attrs := map[string]*graphpb.AttrValue{}
 	for i := range v.NumField() {
 		f, fv := v.Type().Field(i), v.Field(i)
-		if !f.IsExported() {
-			return nil, fmt.Errorf("params field %s is unexported", f.Name)
+		if skipField(f) {
+			continue
 		}
 		if fv.Kind() == reflect.Slice && fv.IsNil() {
 			continue // absent: decodes to nil (all axes, say), unlike an empty list
@@ -157,6 +172,13 @@ func encodeParams(p any) (map[string]*graphpb.AttrValue, error) {
 }
 
 func encodeAttr(v reflect.Value) (*graphpb.AttrValue, error) {
+	if v.Type() == graphType {
+		sub, err := marshalDef(v.Interface().(*Graph))
+		if err != nil {
+			return nil, err
+		}
+		return &graphpb.AttrValue{Value: &graphpb.AttrValue_Graph{Graph: sub}}, nil
+	}
 	if v.Type() == dtypeType {
 		return &graphpb.AttrValue{Value: &graphpb.AttrValue_Dtype{Dtype: v.Interface().(dtype.DType).String()}}, nil
 	}
@@ -210,11 +232,21 @@ func Unmarshal(b []byte) (g *Graph, err error) {
 	if err := proto.Unmarshal(b, &def); err != nil {
 		return nil, fmt.Errorf("graph: %w", err)
 	}
+	return unmarshalDef(&def, 0)
+}
+
+// maxNesting bounds how deep subgraphs may nest in a file.
+const maxNesting = 32
+
+func unmarshalDef(def *graphpb.GraphDef, depth int) (*Graph, error) {
+	if depth > maxNesting {
+		return nil, fmt.Errorf("graph: subgraphs nested more than %d deep", maxNesting)
+	}
 	if def.Version != FormatVersion {
 		return nil, fmt.Errorf("graph: format version %d, this reader knows %d", def.Version, FormatVersion)
 	}
-	d := &decoder{g: &Graph{}, values: map[int64]*Value{}}
-	if err := d.decode(&def); err != nil {
+	d := &decoder{g: &Graph{}, values: map[int64]*Value{}, depth: depth}
+	if err := d.decode(def); err != nil {
 		return nil, fmt.Errorf("graph: %w", err)
 	}
 	if err := d.g.Verify(); err != nil {
@@ -226,6 +258,7 @@ func Unmarshal(b []byte) (g *Graph, err error) {
 type decoder struct {
 	g      *Graph
 	values map[int64]*Value
+	depth  int
 }
 
 func (d *decoder) define(id int64, spec core.Spec, kind Kind) (*Value, error) {
@@ -294,7 +327,7 @@ func (d *decoder) node(nd *graphpb.NodeDef) error {
 	if op == nil {
 		return fmt.Errorf("unknown op %q", nd.Op)
 	}
-	params, err := decodeParams(op, nd.Attrs)
+	params, err := decodeParams(op, nd.Attrs, d.depth)
 	if err != nil {
 		return err
 	}
@@ -356,7 +389,7 @@ func decodeTensor(td *graphpb.TensorData) (*tensor.Tensor, error) {
 }
 
 // decodeParams fills a new params value of op's type from attributes, by field name.
-func decodeParams(op *core.Op, attrs map[string]*graphpb.AttrValue) (any, error) {
+func decodeParams(op *core.Op, attrs map[string]*graphpb.AttrValue, depth int) (any, error) {
 	ptr := reflect.ValueOf(op.NewParams())
 	v := ptr.Elem()
 	if v.Kind() != reflect.Struct {
@@ -368,20 +401,33 @@ func decodeParams(op *core.Op, attrs map[string]*graphpb.AttrValue) (any, error)
 	}
 	sort.Strings(names)
 	for _, name := range names {
+		sf, ok := v.Type().FieldByName(name)
 		f := v.FieldByName(name)
-		if !f.IsValid() || !f.CanSet() {
+		if !ok || skipField(sf) || !f.CanSet() {
 			return nil, fmt.Errorf("unknown attribute %q", name)
 		}
-		if err := decodeAttr(f, attrs[name]); err != nil {
+		if err := decodeAttr(f, attrs[name], depth); err != nil {
 			return nil, fmt.Errorf("attribute %q: %w", name, err)
 		}
 	}
 	return v.Interface(), nil
 }
 
-func decodeAttr(f reflect.Value, a *graphpb.AttrValue) error {
+func decodeAttr(f reflect.Value, a *graphpb.AttrValue, depth int) error {
 	if a == nil {
 		return fmt.Errorf("missing value")
+	}
+	if f.Type() == graphType {
+		x, ok := a.Value.(*graphpb.AttrValue_Graph)
+		if !ok || x.Graph == nil {
+			return fmt.Errorf("value %T does not fit a subgraph field", a.Value)
+		}
+		sub, err := unmarshalDef(x.Graph, depth+1)
+		if err != nil {
+			return err
+		}
+		f.Set(reflect.ValueOf(sub))
+		return nil
 	}
 	mismatch := fmt.Errorf("value %T does not fit a field of type %v", a.Value, f.Type())
 	if f.Type() == dtypeType {

@@ -1,6 +1,8 @@
 package graph_test
 
 import (
+	"github.com/tideml/tide/autodiff"
+	"github.com/tideml/tide/ops"
 	"strings"
 	"testing"
 
@@ -94,4 +96,38 @@ func FuzzUnmarshal(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestMarshalControlFlow(t *testing.T) {
+	r := &rnn{
+		w: autodiff.NewVariable("w", tensor.Random(dtype.Float64, tensor.Normal, 1, 3, 4)),
+		u: autodiff.NewVariable("u", ops.MulScalar(tensor.Random(dtype.Float64, tensor.Normal, 2, 4, 4), 0.5)),
+	}
+	fn := func(h0, xs *T) []*T {
+		h, hs := r.run(h0, xs)
+		y := piecewise(ops.Sum(hs, 0, 1))
+		loop := graph.While(func(s []*T) *T { return ops.Less(ops.Sum(s[0]), tensor.Scalar(10.0)) },
+			func(s []*T) []*T { return []*T{ops.AddScalar(ops.Abs(s[0]), 1)} }, 100, h)
+		return []*T{y, loop[0]}
+	}
+	h0, xs := tensor.Random(dtype.Float64, tensor.Normal, 3, 2, 4), tensor.Random(dtype.Float64, tensor.Normal, 4, 5, 2, 3)
+	g, err := graph.Compile(fn).Graph(h0, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := graph.Marshal(g)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := graph.Unmarshal(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := run(t, loaded, []*T{h0, xs})
+	want := fn(h0, xs)
+	for i := range want {
+		if !tensor.AllClose(got[i], want[i], 1e-12, 1e-12) {
+			t.Fatalf("output %d of the loaded graph: %v, eager %v", i, got[i], want[i])
+		}
+	}
 }

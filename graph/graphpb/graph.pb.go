@@ -424,6 +424,7 @@ type AttrValue struct {
 	//	*AttrValue_Floats
 	//	*AttrValue_Dtype
 	//	*AttrValue_Bools
+	//	*AttrValue_Graph
 	Value         isAttrValue_Value `protobuf_oneof:"value"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -538,6 +539,15 @@ func (x *AttrValue) GetBools() *Bools {
 	return nil
 }
 
+func (x *AttrValue) GetGraph() *GraphDef {
+	if x != nil {
+		if x, ok := x.Value.(*AttrValue_Graph); ok {
+			return x.Graph
+		}
+	}
+	return nil
+}
+
 type isAttrValue_Value interface {
 	isAttrValue_Value()
 }
@@ -574,6 +584,11 @@ type AttrValue_Bools struct {
 	Bools *Bools `protobuf:"bytes,8,opt,name=bools,proto3,oneof"`
 }
 
+type AttrValue_Graph struct {
+	// graph is a subgraph: a branch or loop body of a control-flow op.
+	Graph *GraphDef `protobuf:"bytes,9,opt,name=graph,proto3,oneof"`
+}
+
 func (*AttrValue_I) isAttrValue_Value() {}
 
 func (*AttrValue_F) isAttrValue_Value() {}
@@ -589,6 +604,8 @@ func (*AttrValue_Floats) isAttrValue_Value() {}
 func (*AttrValue_Dtype) isAttrValue_Value() {}
 
 func (*AttrValue_Bools) isAttrValue_Value() {}
+
+func (*AttrValue_Graph) isAttrValue_Value() {}
 
 type Ints struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -813,7 +830,7 @@ const file_graph_proto_rawDesc = "" +
 	"\n" +
 	"AttrsEntry\x12\x10\n" +
 	"\x03key\x18\x01 \x01(\tR\x03key\x12+\n" +
-	"\x05value\x18\x02 \x01(\v2\x15.tide.graph.AttrValueR\x05value:\x028\x01\"\xed\x01\n" +
+	"\x05value\x18\x02 \x01(\v2\x15.tide.graph.AttrValueR\x05value:\x028\x01\"\x9b\x02\n" +
 	"\tAttrValue\x12\x0e\n" +
 	"\x01i\x18\x01 \x01(\x03H\x00R\x01i\x12\x0e\n" +
 	"\x01f\x18\x02 \x01(\x01H\x00R\x01f\x12\x0e\n" +
@@ -822,7 +839,8 @@ const file_graph_proto_rawDesc = "" +
 	"\x04ints\x18\x05 \x01(\v2\x10.tide.graph.IntsH\x00R\x04ints\x12,\n" +
 	"\x06floats\x18\x06 \x01(\v2\x12.tide.graph.FloatsH\x00R\x06floats\x12\x16\n" +
 	"\x05dtype\x18\a \x01(\tH\x00R\x05dtype\x12)\n" +
-	"\x05bools\x18\b \x01(\v2\x11.tide.graph.BoolsH\x00R\x05boolsB\a\n" +
+	"\x05bools\x18\b \x01(\v2\x11.tide.graph.BoolsH\x00R\x05bools\x12,\n" +
+	"\x05graph\x18\t \x01(\v2\x14.tide.graph.GraphDefH\x00R\x05graphB\a\n" +
 	"\x05value\"\x1e\n" +
 	"\x04Ints\x12\x16\n" +
 	"\x06values\x18\x01 \x03(\x03R\x06values\" \n" +
@@ -874,12 +892,13 @@ var file_graph_proto_depIdxs = []int32{
 	7,  // 9: tide.graph.AttrValue.ints:type_name -> tide.graph.Ints
 	8,  // 10: tide.graph.AttrValue.floats:type_name -> tide.graph.Floats
 	9,  // 11: tide.graph.AttrValue.bools:type_name -> tide.graph.Bools
-	6,  // 12: tide.graph.NodeDef.AttrsEntry.value:type_name -> tide.graph.AttrValue
-	13, // [13:13] is the sub-list for method output_type
-	13, // [13:13] is the sub-list for method input_type
-	13, // [13:13] is the sub-list for extension type_name
-	13, // [13:13] is the sub-list for extension extendee
-	0,  // [0:13] is the sub-list for field type_name
+	0,  // 12: tide.graph.AttrValue.graph:type_name -> tide.graph.GraphDef
+	6,  // 13: tide.graph.NodeDef.AttrsEntry.value:type_name -> tide.graph.AttrValue
+	14, // [14:14] is the sub-list for method output_type
+	14, // [14:14] is the sub-list for method input_type
+	14, // [14:14] is the sub-list for extension type_name
+	14, // [14:14] is the sub-list for extension extendee
+	0,  // [0:14] is the sub-list for field type_name
 }
 
 func init() { file_graph_proto_init() }
@@ -896,6 +915,7 @@ func file_graph_proto_init() {
 		(*AttrValue_Floats)(nil),
 		(*AttrValue_Dtype)(nil),
 		(*AttrValue_Bools)(nil),
+		(*AttrValue_Graph)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
