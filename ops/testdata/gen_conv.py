@@ -20,84 +20,24 @@ and their own gradients its second derivatives (create_graph=True).
 
 Inputs are drawn from NumPy generators seeded by the CRC-32 of the case name, so adding a case
 changes no other and rerunning gives the same bytes. Floats are written with repr precision
-(float32 values as the float64 holding them exactly); NaN and infinities as "nan", "inf", "-inf".
-The file is read by ops/conv_oracle_test.go; never edit it by hand.
+(float32 values as the float64 holding them exactly); NaN and infinities as "nan", "inf", "-inf"
+(oracle_common.py's helpers). The file is read by ops/conv_oracle_test.go; never edit it by hand.
 """
 
-import json
-import math
-import os
-import zlib
+import sys
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
-torch.set_num_threads(1)  # a fixed summation order, so the output is the same on every machine
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
-F64, F32, I32 = torch.float64, torch.float32, torch.int32
-NAMES = {F64: "float64", F32: "float32", I32: "int32", torch.int64: "int64"}
-NAN, INF = float("nan"), float("inf")
+from oracle_common import F32, F64, I32, INF, NAN, Recorder, integers, normal  # noqa: E402
+
 LAST, FIRST = "channels_last", "channels_first"
 
-cases = []
-
-
-def rng(name):
-    return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-def encode_number(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def encode(t):
-    t = t.detach()
-    return {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-            "data": [encode_number(v) for v in t.reshape(-1).tolist()]}
-
-
-def normal(name, shape, dtype=F64, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.standard_normal(shape))).to(dtype)
-
-
-def integers(name, shape, lo, hi, dtype, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.integers(lo, hi, shape, dtype=np.int64))).to(dtype)
-
-
-def add(name, op, ref, inputs, params, grad=True, grad_inputs=None):
-    """Record one case: ref(*inputs) is the PyTorch result; with grad, the gradient of the
-    floating-point inputs (or of those listed in grad_inputs) for a random upstream gradient."""
-    assert all(c["name"] != name for c in cases), name
-    assert name.split("/")[0] == op, name
-    inputs = [t.clone() for t in inputs]
-    case = {"name": name, "op": op, "params": params, "inputs": [encode(t) for t in inputs]}
-    wants = [grad and t.dtype.is_floating_point for t in inputs]
-    if grad_inputs is not None:
-        wants = [grad and i in grad_inputs for i in range(len(inputs))]
-    for t, w in zip(inputs, wants):
-        t.requires_grad_(w)
-    y = ref(*inputs)
-    case["output"] = encode(y)
-    if grad and y.requires_grad:
-        dy = normal(name + "/dy", tuple(y.shape), y.dtype)
-        xs = [t for t, w in zip(inputs, wants) if w]
-        gs = torch.autograd.grad(y, xs, grad_outputs=dy, allow_unused=True)
-        # An unused input (the selector of max_pool_grad) has a zero gradient.
-        gs = iter([torch.zeros_like(x) if g is None else g for x, g in zip(xs, gs)])
-        case["dy"] = encode(dy)
-        case["grads"] = [encode(next(gs)) if w else None for w in wants]
-    cases.append(case)
+# The upstream gradient of a case comes from the generator of f"{name}/dy/0"; the file is one line.
+R = Recorder(single=True, always_params=True, dy_seed="/dy/0", layout="compact")
+add = R.add
 
 
 # Layout conversions between Tide's stored layout and PyTorch's channels-first one.
@@ -538,13 +478,7 @@ def main():
     gen_avg_pool()
     gen_pool_grads()
     gen_global()
-    out = {"generator": "ops/testdata/gen_conv.py", "torch": torch.__version__, "numpy": np.__version__,
-           "cases": cases}
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "conv.json")
-    with open(path, "w") as f:
-        json.dump(out, f, separators=(",", ":"))
-        f.write("\n")
-    print(f"wrote {len(cases)} cases to {path}")
+    R.write("conv.json", "ops/testdata/gen_conv.py")
 
 
 if __name__ == "__main__":

@@ -10,108 +10,28 @@ of the Go function it tests), its params, its input tensors, the output PyTorch 
 differentiable ops a random upstream gradient "dy" and the input gradients torch.autograd.grad
 gives for it ("grads", null for inputs without one). Inputs are drawn from NumPy generators
 seeded by the CRC-32 of the case name, so adding a case changes no other and rerunning gives the
-same bytes. The file is read by ops/elem_oracle_test.go; never edit it by hand.
+same bytes; seeding, encoding and recording are oracle_common.py's. The file is read by
+ops/elem_oracle_test.go; never edit it by hand.
 
 Where Tide deliberately differs from PyTorch (sign of NaN, ONNX's HardSigmoid parameters) the
 reference is computed with NumPy or an explicit formula and the case says so.
 """
 
-import json
 import math
-import os
-import zlib
+import sys
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
-torch.set_num_threads(1)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
-F64, F32 = torch.float64, torch.float32
-I8, U8, I32, I64, BOOL = torch.int8, torch.uint8, torch.int32, torch.int64, torch.bool
-NAMES = {F64: "float64", F32: "float32", I8: "int8", U8: "uint8", I32: "int32", I64: "int64", BOOL: "bool"}
-NAN, INF = float("nan"), float("inf")
+from oracle_common import (BOOL, F32, F64, I8, I32, I64, INF, NAN, U8, Recorder,  # noqa: E402
+                           away_from_zero, integers, normal, t, uniform)
 
-cases = []
-
-
-def rng(name):
-    return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-def encode_number(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def encode(t):
-    t = t.detach()
-    return {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-            "data": [encode_number(v) for v in t.reshape(-1).tolist()]}
-
-
-def add(name, op, ref, inputs, params=None, grad=True):
-    """Record one case: ref(*inputs) is the PyTorch result; with grad, the gradient of every
-    floating-point input for a random upstream gradient when the result is differentiable."""
-    assert all(c["name"] != name for c in cases), name
-    assert name.split("/")[0] == op, name
-    inputs = [t.clone() for t in inputs]
-    case = {"name": name, "op": op}
-    if params is not None:
-        case["params"] = {k: encode_number(v) if isinstance(v, float) else v for k, v in params.items()}
-    case["inputs"] = [encode(t) for t in inputs]
-    wants = [grad and t.dtype.is_floating_point for t in inputs]
-    for t, w in zip(inputs, wants):
-        t.requires_grad_(w)
-    y = ref(*inputs)
-    case["output"] = encode(y)
-    if y.requires_grad and y.numel() > 0:
-        r = rng(name + "/dy")
-        dy = torch.from_numpy(np.asarray(r.standard_normal(tuple(y.shape)))).to(y.dtype)
-        xs = [t for t, w in zip(inputs, wants) if w]
-        gs = iter(torch.autograd.grad(y, xs, grad_outputs=dy, allow_unused=True))
-        gl = []
-        for t, w in zip(inputs, wants):
-            if not w:
-                gl.append(None)
-                continue
-            g = next(gs)
-            gl.append(encode(torch.zeros_like(t) if g is None else g))
-        case["dy"] = encode(dy)
-        case["grads"] = gl
-    cases.append(case)
-
-
-def normal(name, shape, dtype=F64, scale=1.0, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(scale * r.standard_normal(shape))).to(dtype)
-
-
-def uniform(name, shape, lo, hi, dtype=F64, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.uniform(lo, hi, shape))).to(dtype)
-
-
-def integers(name, shape, lo, hi, dtype, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.integers(lo, hi, shape, dtype=np.int64))).to(dtype)
-
-
-def away_from_zero(name, shape, dtype=F64, k=0):
-    r = rng(f"{name}/{k}")
-    sign = np.where(r.random(shape) < 0.5, -1.0, 1.0)
-    return torch.from_numpy(np.asarray(sign * r.uniform(0.5, 2.0, shape))).to(dtype)
-
-
-def t(v, dtype=F64):
-    return torch.tensor(v, dtype=dtype)
+# A case whose result is empty records no upstream gradient.
+R = Recorder(single=True, skip_empty=True)
+add = R.add
 
 
 SPECIAL = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 1e-300, 1e300, -1e300]
@@ -478,17 +398,7 @@ def main():
     gen_binary()
     gen_clip()
     gen_logical()
-    head = {
-        "generator": "ops/testdata/gen_elem.py",
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-    }
-    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
-    text = json.dumps(head, separators=(",", ":"))[:-1] + ',"cases":[\n' + ",\n".join(lines) + "\n]}\n"
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "elem.json")
-    with open(path, "w") as f:
-        f.write(text)
-    print(f"wrote {len(cases)} cases, {len(text)} bytes to {path}")
+    R.write("elem.json", "ops/testdata/gen_elem.py")
 
 
 if __name__ == "__main__":

@@ -13,92 +13,31 @@ outputs) and the input gradients torch.autograd.grad gives ("grads", null for in
 Inputs come from NumPy generators seeded by the CRC-32 of the case name, so adding a case changes
 no other and rerunning gives the same bytes. Floats are written with repr precision (float32
 values as the float64 holding them exactly); NaN and infinities as "nan", "inf", "-inf"; bools as
-0 and 1. Never edit index.json by hand: change this script and rerun it.
+0 and 1 (oracle_common.py's helpers). Never edit index.json by hand: change this script and rerun
+it.
 
 Where the ops take indices that PyTorch rejects (negative ones, which ONNX allows), the inputs
 keep the negative indices and PyTorch is given them normalised.
 """
 
-import json
-import math
+import sys
 import warnings
-import zlib
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
-torch.set_num_threads(1)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+from oracle_common import (F32, F64, I8, I32, I64, INF, NAMES, NAN, U8, Recorder, integers,  # noqa: E402
+                           normal, rng)
+
 warnings.filterwarnings("ignore", message="scatter_reduce")  # "in beta" in torch 1.13
 
-F64, F32 = torch.float64, torch.float32
-I8, U8, I32, I64, BOOL = torch.int8, torch.uint8, torch.int32, torch.int64, torch.bool
-NAMES = {F64: "float64", F32: "float32", I8: "int8", U8: "uint8", I32: "int32", I64: "int64", BOOL: "bool"}
-NAN, INF = float("nan"), float("inf")
-
-cases = []
-
-
-def rng(name):
-    return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-def encode_number(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def encode(t):
-    t = t.detach()
-    return {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-            "data": [encode_number(v) for v in t.reshape(-1).tolist()]}
-
-
-def add(name, op, ref, inputs, params=None, grad=True):
-    """Record one case: ref(*inputs) returns the reference output or a tuple of outputs; with
-    grad, the gradient of every floating-point input for random upstream gradients of the
-    floating-point outputs."""
-    assert all(c["name"] != name for c in cases), name
-    assert name.split("/")[0] == op, name
-    inputs = [t.clone() for t in inputs]
-    case = {"name": name, "op": op, "params": params or {}}
-    case["inputs"] = [encode(t) for t in inputs]
-    wants = [grad and t.dtype.is_floating_point for t in inputs]
-    for t, w in zip(inputs, wants):
-        t.requires_grad_(w)
-    ys = ref(*inputs)
-    if not isinstance(ys, tuple):
-        ys = (ys,)
-    case["outputs"] = [encode(y) for y in ys]
-    diff = [y.requires_grad for y in ys]
-    if any(diff):
-        r = rng(name + "/dy")
-        dys = [torch.from_numpy(np.asarray(r.standard_normal(tuple(y.shape)))).to(y.dtype) if d else None
-               for y, d in zip(ys, diff)]
-        xs = [t for t, w in zip(inputs, wants) if w]
-        gs = iter(torch.autograd.grad([y for y, d in zip(ys, diff) if d], xs,
-                                      grad_outputs=[dy for dy in dys if dy is not None]))
-        case["dy"] = [encode(dy) if dy is not None else None for dy in dys]
-        case["grads"] = [encode(next(gs)) if w else None for w in wants]
-    cases.append(case)
-
-
-def normal(name, shape, dtype=F64, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.standard_normal(shape))).to(dtype)
-
-
-def integers(name, shape, lo, hi, dtype=I64, k=0):
-    """Integers in [lo, hi)."""
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.integers(lo, hi, shape, dtype=np.int64))).to(dtype)
+# A case lists its outputs with an upstream gradient each under "dy" (null for an integer output);
+# the file is one line.
+R = Recorder(dy_key="dy", always_params=True, layout="compact")
+add = R.add
 
 
 def distinct_ints(name, shape, n, dtype=I64, k=0):
@@ -531,13 +470,4 @@ for op, f in [("depth_to_space", d2s_nchw), ("space_to_depth", s2d_nchw)]:
         x = integers(n, s, -9, 9, dt) if not dt.is_floating_point else normal(n, s, dt)
         add(n, op, space_ref(f, bs, mode, layout), [x], {"block_size": bs, "mode": mode, "layout": layout})
 
-out = {
-    "generator": "ops/testdata/gen_index.py",
-    "torch": torch.__version__,
-    "numpy": np.__version__,
-    "cases": cases,
-}
-with open("ops/testdata/index.json", "w") as fh:
-    json.dump(out, fh, separators=(",", ":"))
-    fh.write("\n")
-print(f"wrote {len(cases)} cases to ops/testdata/index.json")
+R.write("index.json", "ops/testdata/gen_index.py")

@@ -7,7 +7,7 @@ Run from the repository root with Debian's interpreter and packages (python3-tor
 
     /usr/bin/python3 ops/testdata/gen_move.py
 
-The format, seeding and encoding are those of gen_reduce.py, whose helpers this script imports.
+The format, seeding and encoding are those of gen_reduce.py (oracle_common.py's helpers).
 Where PyTorch has no such op (ONNX Slice's clamping with negative steps, ONNX Pad's modes on any
 rank, interior padding) the reference is NumPy: numpy.pad, and index lists built with ONNX's
 clamping rules (checked here against Python's slicing where the two agree); their gradients
@@ -16,16 +16,15 @@ ops/rlm_oracle_test.go; never edit it by hand.
 """
 
 import math
-import os
 import sys
 
-sys.dont_write_bytecode = True  # importing gen_reduce must leave no __pycache__ in testdata
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from gen_reduce import (BOOL, F16, F32, F64, I8, I32, I64, MAXINT, MININT, NAN, U8, Recorder,  # noqa: E402
-                        bools, encode_number, integers, normal)
+from oracle_common import (BOOL, F16, F32, F64, I8, I32, I64, MAXINT, MININT, NAN, U8, Recorder,  # noqa: E402
+                           bools, integers, normal)
 
 
 def some(name, shape, dtype, k=0):
@@ -103,7 +102,7 @@ def np_pad(x, before, after, interior, mode, value):
 
 
 def main():
-    R = Recorder()
+    R = Recorder(always_params=True, layout="lines_spaced")  # the layout of reduce.json
 
     # concat: axes, empty parts, every dtype, promotion.
     for name, shapes, axis, dtypes in [
@@ -216,7 +215,7 @@ def main():
         x = some(f"pad/{name}", shape, dtype)
         itr = interior or [0] * len(shape)
         y = torch.from_numpy(np_pad(x.numpy(), before, after, itr, mode, value))
-        params = {"mode": mode, "value": encode_number(value), "before": before, "after": after, "interior": interior}
+        params = {"mode": mode, "value": value, "before": before, "after": after, "interior": interior}
         if not dtype.is_floating_point or dtype == F16:
             R.add_manual(f"pad/{name}", "pad", [x], [y], params)
             continue
@@ -298,7 +297,7 @@ def main():
     x = some("flatten_batch/images", (2, 3, 2, 2), F64)
     R.add("flatten_batch/images", "flatten_batch", lambda x: torch.flatten(x, 1), [x])
 
-    R.write(os.path.join(os.path.dirname(os.path.abspath(__file__)), "move.json"), "ops/testdata/gen_move.py")
+    R.write("move.json", "ops/testdata/gen_move.py")
 
 
 if __name__ == "__main__":

@@ -10,10 +10,10 @@ terms, its inputs (null for an optional tensor left out), the outputs PyTorch co
 batch_norm_training has three), and for differentiable cases one random upstream gradient per
 output ("dys") and the input gradients torch.autograd.grad gives for them ("grads", null for an
 input without one). Inputs are drawn from NumPy generators seeded by the CRC-32 of the case name,
-so adding a case changes no other and rerunning gives the same bytes. Data is in Tide's layout
-(channels last unless the params say "nchw"); the reference functions permute to PyTorch's
-channels-first layout inside the differentiated function. The file is read by
-ops/nn_oracle_test.go; never edit it by hand.
+so adding a case changes no other and rerunning gives the same bytes (oracle_common.py's
+helpers). Data is in Tide's layout (channels last unless the params say "nchw"); the reference
+functions permute to PyTorch's channels-first layout inside the differentiated function. The file
+is read by ops/nn_oracle_test.go; never edit it by hand.
 
 Where PyTorch 1.13 has no function the reference is an explicit formula in torch ops (so it is
 still differentiated by torch): RMS normalization (ONNX RMSNormalization), scaled dot-product
@@ -26,105 +26,22 @@ rate 0 (identity) and rate 1 (zeros; NaN and Inf times 0 give NaN); ops/nn_test.
 masks statistically.
 """
 
-import json
 import math
-import os
-import zlib
+import sys
 
-import numpy as np
-import torch
-import torch.nn.functional as F
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
-torch.set_num_threads(1)
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
 
-F64, F32 = torch.float64, torch.float32
-I32, I64, BOOL = torch.int32, torch.int64, torch.bool
-NAMES = {F64: "float64", F32: "float32", I32: "int32", I64: "int64", BOOL: "bool"}
-NAN, INF = float("nan"), float("inf")
+from oracle_common import (BOOL, F32, F64, I32, I64, INF, NAN, Recorder, integers, normal, rng, t,  # noqa: E402
+                           uniform)
 
-cases = []
-
-
-def rng(name):
-    return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-def encode_number(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def encode(t):
-    if t is None:
-        return None
-    t = t.detach()
-    return {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-            "data": [encode_number(v) for v in t.reshape(-1).tolist()]}
-
-
-def add(name, op, ref, inputs, params=None, grad=True, no_grad=()):
-    """Record one case: ref(*inputs) returns the PyTorch result (a tensor or a tuple); with grad,
-    the gradient of every floating-point input (except positions in no_grad) for random
-    upstream gradients of the outputs."""
-    assert all(c["name"] != name for c in cases), name
-    assert name.split("/")[0] == op, name
-    inputs = [None if v is None else v.clone() for v in inputs]
-    case = {"name": name, "op": op}
-    if params is not None:
-        case["params"] = {k: encode_number(v) if isinstance(v, float) else v for k, v in params.items()}
-    case["inputs"] = [encode(v) for v in inputs]
-    wants = [grad and v is not None and v.dtype.is_floating_point and i not in no_grad
-             for i, v in enumerate(inputs)]
-    for v, w in zip(inputs, wants):
-        if v is not None:
-            v.requires_grad_(w)
-    ys = ref(*inputs)
-    if not isinstance(ys, tuple):
-        ys = (ys,)
-    case["outputs"] = [encode(y) for y in ys]
-    if any(y.requires_grad for y in ys) and any(y.numel() > 0 for y in ys):
-        r = rng(name + "/dy")
-        dys = [torch.from_numpy(np.asarray(r.standard_normal(tuple(y.shape)))).to(y.dtype) for y in ys]
-        xs = [v for v, w in zip(inputs, wants) if w]
-        pairs = [(y, dy) for y, dy in zip(ys, dys) if y.requires_grad]
-        gs = iter(torch.autograd.grad([p[0] for p in pairs], xs, grad_outputs=[p[1] for p in pairs],
-                                      allow_unused=True))
-        gl = []
-        for v, w in zip(inputs, wants):
-            if not w:
-                gl.append(None)
-                continue
-            g = next(gs)
-            gl.append(encode(torch.zeros_like(v) if g is None else g))
-        case["dys"] = [encode(dy) for dy in dys]
-        case["grads"] = gl
-    cases.append(case)
-
-
-def normal(name, shape, dtype=F64, scale=1.0, k=0, loc=0.0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(loc + scale * r.standard_normal(shape))).to(dtype)
-
-
-def uniform(name, shape, lo, hi, dtype=F64, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.uniform(lo, hi, shape))).to(dtype)
-
-
-def integers(name, shape, lo, hi, dtype, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.integers(lo, hi, shape, dtype=np.int64))).to(dtype)
-
-
-def t(v, dtype=F64):
-    return torch.tensor(v, dtype=dtype)
+# A case lists its outputs and their upstream gradients ("outputs", "dys"); a case whose outputs
+# are all empty records no gradients.
+R = Recorder(skip_empty=True)
+add = R.add
 
 
 def to_first(x):
@@ -637,17 +554,7 @@ def main():
     gen_resize()
     gen_attention()
     gen_dropout()
-    head = {
-        "generator": "ops/testdata/gen_nn.py",
-        "torch": torch.__version__,
-        "numpy": np.__version__,
-    }
-    lines = [json.dumps(c, separators=(",", ":"), allow_nan=False) for c in cases]
-    text = json.dumps(head, separators=(",", ":"))[:-1] + ',"cases":[\n' + ",\n".join(lines) + "\n]}\n"
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "nn.json")
-    with open(path, "w") as f:
-        f.write(text)
-    print(f"wrote {len(cases)} cases, {len(text)} bytes to {path}")
+    R.write("nn.json", "ops/testdata/gen_nn.py")
 
 
 if __name__ == "__main__":

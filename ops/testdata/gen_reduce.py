@@ -13,126 +13,19 @@ gradients torch.autograd.grad gives for them ("grads", null for inputs without o
 from NumPy generators seeded by the CRC-32 of the case name, so adding a case changes no other and
 rerunning gives the same bytes. Floats are written with repr precision (float32 and float16 values
 as the float64 holding them exactly); NaN and infinities as "nan", "inf", "-inf"; bools as 0 and 1.
-The file is read by ops/rlm_oracle_test.go; never edit it by hand. gen_move.py imports the helpers
-defined here.
+Seeding, encoding and recording are oracle_common.py's. The file is read by
+ops/rlm_oracle_test.go; never edit it by hand.
 """
 
-import json
-import math
-import zlib
+import sys
 
-import numpy as np
-import torch
+sys.dont_write_bytecode = True  # importing oracle_common must leave no __pycache__ in testdata
 
-torch.set_num_threads(1)  # a fixed summation order, so the output is the same on every machine
+import numpy as np  # noqa: E402
+import torch  # noqa: E402
 
-F64, F32, F16 = torch.float64, torch.float32, torch.float16
-I8, U8, I32, I64, BOOL = torch.int8, torch.uint8, torch.int32, torch.int64, torch.bool
-NAMES = {F64: "float64", F32: "float32", F16: "float16", I8: "int8", U8: "uint8", I32: "int32",
-         I64: "int64", BOOL: "bool"}
-NAN, INF = float("nan"), float("inf")
-MAXINT, MININT = 2**63 - 1, -2**63  # Go's math.MaxInt and math.MinInt on 64-bit machines
-
-
-class Recorder:
-    def __init__(self):
-        self.cases = []
-
-    def add(self, name, op, fn, inputs, params=None, grad=True):
-        """Record one case: fn(*inputs) is the reference result (a tensor or a list of tensors);
-        with grad, the gradient of every floating-point input for random upstream gradients when
-        the result is differentiable."""
-        assert all(c["name"] != name for c in self.cases), name
-        assert name.split("/")[0] == op, name
-        inputs = [t.clone() for t in inputs]
-        wants = [grad and t.dtype.is_floating_point for t in inputs]
-        for t, w in zip(inputs, wants):
-            t.requires_grad_(w)
-        ys = fn(*inputs)
-        single = not isinstance(ys, (list, tuple))
-        ys = [ys] if single else list(ys)
-        dys, grads = None, None
-        if any(y.requires_grad for y in ys):
-            r = rng(name + "/dy")
-            dys = [torch.from_numpy(np.asarray(r.standard_normal(tuple(y.shape)))).to(y.dtype) for y in ys]
-            xs = [t for t, w in zip(inputs, wants) if w]
-            gs = torch.autograd.grad([y for y in ys if y.requires_grad], xs,
-                                     grad_outputs=[d for d, y in zip(dys, ys) if y.requires_grad],
-                                     allow_unused=True)
-            gs = iter([torch.zeros_like(x) if g is None else g for g, x in zip(gs, xs)])
-            grads = [next(gs) if w else None for w in wants]
-        self.record(name, op, params, inputs, ys, dys, grads)
-
-    def add_manual(self, name, op, inputs, outputs, params=None, dys=None, grads=None):
-        """Record a case whose outputs (and gradients for upstream gradients dys) were computed
-        without autograd."""
-        assert all(c["name"] != name for c in self.cases), name
-        assert name.split("/")[0] == op, name
-        self.record(name, op, params, inputs, outputs, dys, grads)
-
-    def record(self, name, op, params, inputs, ys, dys, grads):
-        case = {"name": name, "op": op, "params": params or {}, "inputs": [encode(t) for t in inputs],
-                "outputs": [encode(y) for y in ys]}
-        if dys is not None:
-            case["dys"] = [encode(d) for d in dys]
-            case["grads"] = [None if g is None else encode(g) for g in grads]
-        self.cases.append(case)
-
-    def write(self, path, generator):
-        out = {"generator": generator, "torch": torch.__version__, "numpy": np.__version__,
-               "cases": self.cases}
-        with open(path, "w") as f:
-            # One case per line: compact, yet a diff shows which cases changed.
-            f.write('{"generator": %s, "torch": %s, "numpy": %s, "cases": [\n' % (
-                json.dumps(out["generator"]), json.dumps(out["torch"]), json.dumps(out["numpy"])))
-            f.write(",\n".join(json.dumps(c, separators=(",", ":"), allow_nan=False) for c in self.cases))
-            f.write("\n]}\n")
-        print(f"wrote {len(self.cases)} cases to {path}")
-
-
-def rng(name):
-    return np.random.default_rng(zlib.crc32(name.encode()))
-
-
-def encode_number(v):
-    if isinstance(v, bool):
-        return int(v)
-    if isinstance(v, int):
-        return v
-    if math.isnan(v):
-        return "nan"
-    if math.isinf(v):
-        return "inf" if v > 0 else "-inf"
-    return v
-
-
-def encode(t):
-    if isinstance(t, np.ndarray):
-        t = torch.from_numpy(np.ascontiguousarray(t))
-    t = t.detach()
-    return {"dtype": NAMES[t.dtype], "shape": list(t.shape),
-            "data": [encode_number(v) for v in t.reshape(-1).tolist()]}
-
-
-def normal(name, shape, dtype=F64, scale=1.0, k=0):
-    """Standard normal values (times scale) of a shape, from the case's own generator."""
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(scale * r.standard_normal(shape))).to(dtype)
-
-
-def integers(name, shape, lo, hi, dtype, k=0):
-    """Integers in [lo, hi)."""
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.integers(lo, hi, shape, dtype=np.int64))).to(dtype)
-
-
-def bools(name, shape, k=0):
-    r = rng(f"{name}/{k}")
-    return torch.from_numpy(np.asarray(r.random(shape) < 0.5))
-
-
-def t(v, dtype=F64):
-    return torch.tensor(v, dtype=dtype)
+from oracle_common import (BOOL, F32, F64, I8, I32, I64, INF, NAN, U8, Recorder, bools, integers,  # noqa: E402
+                           normal, t)
 
 
 # ---- reference functions ----------------------------------------------------------------------
@@ -450,9 +343,9 @@ def linalg(R):
 
 
 if __name__ == "__main__":
-    import os
-    R = Recorder()
+    # A case lists its outputs and their upstream gradients ("outputs", "dys") and always has
+    # params; move.json is written the same way.
+    R = Recorder(always_params=True, layout="lines_spaced")
     reductions(R)
     linalg(R)
-    R.write(os.path.join(os.path.dirname(os.path.abspath(__file__)), "reduce.json"),
-            "ops/testdata/gen_reduce.py")
+    R.write("reduce.json", "ops/testdata/gen_reduce.py")
