@@ -72,6 +72,22 @@
 //   - Concatenate: [Concatenate]
 //   - Dot: [Dot]
 //
+// Recurrent (on graph.Scan: one node in a compiled step, whatever the sequence length):
+//   - SimpleRNN, LSTM, GRU: [SimpleRNN], [LSTM], [GRU] (reset_after by default, as Keras)
+//   - RNN with a cell: [RNN] with [SimpleRNNCell], [LSTMCell], [GRUCell]
+//   - Bidirectional: [Bidirectional]
+//   - TimeDistributed: [TimeDistributed]
+//
+// Attention:
+//   - MultiHeadAttention: [MultiHeadAttention]
+//   - Attention (Luong), AdditiveAttention (Bahdanau): [Attention], [AdditiveAttention]
+//   - TransformerEncoder (keras_hub): [TransformerEncoder]
+//
+// Preprocessing that lives in the model:
+//   - Rescaling, Normalization (Adapt on data), CenterCrop, Resizing: [Rescaling], [Normalization], [CenterCrop], [Resizing]
+//   - RandomFlip, RandomRotation, RandomZoom, RandomTranslation (active only in training): [RandomFlip], [RandomRotation], [RandomZoom], [RandomTranslation]
+//   - StringLookup, IntegerLookup, TextVectorization: [StringLookup], [IntegerLookup], [TextVectorization] (Tide has no string dtype: strings are turned into int64 indices in Go, by Indices or Encode, and the rest runs in the model)
+//
 // Activations by name are in package nn/activations.
 //
 // # Data formats
