@@ -103,6 +103,11 @@ func (v *Variable) Assign(value *tensor.Tensor) {
 			panic(core.Errorf("autodiff.Variable.Assign", "variable %q: the graph being traced cannot record assignments", v.name))
 		}
 		tr.Assign(v.value, value)
+		if v.bound.Load() != nil {
+			// Bound while a function is traced (graph.Variables): later reads in the trace see
+			// the assigned value, as they do eagerly.
+			v.Bind(value.Detach())
+		}
 		return
 	}
 	v.mu.Lock()

@@ -22,7 +22,8 @@
 //     whose inputs are all variables, such as a weight regulariser) are recorded too, so they are
 //     recomputed at every call, not frozen at trace time.
 //   - autodiff.Variable.Assign with a symbolic value becomes a write-back performed after each
-//     call; all reads in the call see the values from before it. This is how a whole train step —
+//     call. Reads of variables declared with [Variables] after an assignment see the assigned
+//     value, as eagerly; other captured variables read the values from before the call. This is how a whole train step —
 //     forward, gradients, optimizer update — is one compiled call. An assignment whose value is
 //     computed from variables alone, with no traced input (a step counter's v+1), runs once,
 //     while tracing; make such a value depend on a traced one (package optim adds a zero shaped

@@ -10,38 +10,35 @@ import (
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/graph"
 	"github.com/tideml/tide/losses"
+	"github.com/tideml/tide/metrics"
 	"github.com/tideml/tide/nn"
 	"github.com/tideml/tide/ops"
 	"github.com/tideml/tide/optim"
 	"github.com/tideml/tide/tensor"
 )
 
-// Metric is what [Metrics] takes: a stateful metric whose state lives in variables, so that
-// Update traces into a compiled step as write-backs (package metrics' metrics are Metrics).
-type Metric interface {
-	// Name returns the metric's key in the logs ("accuracy").
-	Name() string
-	// Update accumulates a batch: targets, predictions and sample weights (nil for none).
-	Update(yTrue, yPred, sampleWeight *tensor.Tensor)
-	// Result returns the metric's current value, a scalar tensor.
-	Result() *tensor.Tensor
-	// Reset clears the state.
-	Reset()
-}
-
 // CompileOption configures [Model.Compile].
 type CompileOption func(*trainer)
 
-// Metrics adds metrics computed on every output of the model (Keras's metrics=[...]).
-func Metrics(ms ...Metric) CompileOption {
+// Metrics adds metrics computed on every output of the model, as Keras's metrics=[...]. Each is
+// a metrics.Metric, or a name that metrics.Get knows ("mse", "auc", "top_k_categorical_accuracy",
+// ...). "accuracy" and "acc" become the accuracy that fits the output, as Keras resolves them:
+// binary for an output of one unit or a binary loss, sparse categorical for a sparse categorical
+// loss, categorical for other categorical losses, and otherwise sparse categorical when the
+// targets have one axis less than the output (or a last axis of 1 where the output's is larger),
+// else categorical. A binary accuracy computed on logits (the loss has FromLogits) thresholds
+// them at 0, where Keras would threshold logits at 0.5. A name makes one metric per output; a
+// metric instance keeps one state, so it can only be given to a model of one output (use
+// [OutputMetrics] for several). Compile returns an error for an unknown name or another type.
+func Metrics(ms ...any) CompileOption {
 	return func(t *trainer) { t.metricsAll = append(t.metricsAll, ms...) }
 }
 
-// OutputMetrics adds metrics computed on output i only.
-func OutputMetrics(i int, ms ...Metric) CompileOption {
+// OutputMetrics adds metrics computed on output i only, given as for [Metrics].
+func OutputMetrics(i int, ms ...any) CompileOption {
 	return func(t *trainer) {
 		if t.metricsOut == nil {
-			t.metricsOut = map[int][]Metric{}
+			t.metricsOut = map[int][]any{}
 		}
 		t.metricsOut[i] = append(t.metricsOut[i], ms...)
 	}
@@ -89,9 +86,9 @@ type trainer struct {
 	loss        losses.Loss
 	losses      []losses.Loss
 	lossWeights []float64
-	metricsAll  []Metric
-	metricsOut  map[int][]Metric
-	metrics     [][]Metric // per output, resolved at compile
+	metricsAll  []any              // as given to Metrics: names and metrics.Metric values
+	metricsOut  map[int][]any      // as given to OutputMetrics
+	metrics     [][]metrics.Metric // per output; nil until the first step's targets are seen
 	eager       bool
 	custom      TrainStepFunc
 
@@ -100,6 +97,10 @@ type trainer struct {
 	steps      int64 // train steps done (the Step of the next one)
 	optIsBuilt bool
 	customKeys []string
+	resolved   bool // resolveOutputs has fixed the per-output losses
+	// postConstrain holds the weights whose constraints a compiled train step could not apply
+	// itself (see projectConstraints); runStep applies them after each call.
+	postConstrain []*autodiff.Variable
 }
 
 func (t *trainer) optBuilt() bool { return t.optIsBuilt }
@@ -122,6 +123,9 @@ func (m *Model) Compile(opt optim.Optimizer, loss losses.Loss, opts ...CompileOp
 	for _, o := range opts {
 		o(t)
 	}
+	if err := t.checkMetricSpecs(); err != nil {
+		return err
+	}
 	if m.train != nil {
 		t.steps = m.train.steps
 	}
@@ -142,7 +146,8 @@ func (m *Model) Compile(opt optim.Optimizer, loss losses.Loss, opts ...CompileOp
 // outputsCount returns one entry per model output (known once built).
 func (m *Model) outputsCount() []core.Spec { return m.modelOut }
 
-// resolveOutputs fixes the per-output losses and metrics for a model with n outputs.
+// resolveOutputs fixes the per-output losses and loss weights for a model with n outputs and
+// checks the per-output metrics (made by resolveMetrics once targets are seen).
 func (m *Model) resolveOutputs(n int) error {
 	t := m.train
 	if t.losses == nil {
@@ -160,19 +165,16 @@ func (m *Model) resolveOutputs(n int) error {
 	if len(t.lossWeights) != n {
 		return fmt.Errorf("models: Compile: %d loss weights for a model with %d outputs", len(t.lossWeights), n)
 	}
-	t.metrics = make([][]Metric, n)
-	for i := range n {
-		t.metrics[i] = append(slices.Clone(t.metricsAll), t.metricsOut[i]...)
-	}
 	for i := range t.metricsOut {
 		if i < 0 || i >= n {
 			return fmt.Errorf("models: Compile: metrics for output %d of a model with %d outputs", i, n)
 		}
 	}
-	if n > 1 && len(t.metricsAll) > 0 {
-		// Each output needs its own metric state: share nothing between outputs.
-		return errors.New("models: Compile: Metrics on a model with several outputs; use OutputMetrics for each")
+	if n > 1 && slices.ContainsFunc(t.metricsAll, func(s any) bool { _, ok := s.(metrics.Metric); return ok }) {
+		// Each output needs its own metric state: an instance cannot serve several.
+		return errors.New("models: Compile: a metric instance in Metrics on a model with several outputs; give names, or use OutputMetrics for each output")
 	}
+	t.resolved = true
 	return nil
 }
 
@@ -232,7 +234,8 @@ func addLoss(total, v *tensor.Tensor) *tensor.Tensor {
 	return ops.Add(total, ops.Cast(v, total.DType()))
 }
 
-// UpdateMetrics updates the compiled metrics with a batch's targets and predictions.
+// UpdateMetrics updates the compiled metrics with a batch's targets and predictions (custom
+// train steps call it; the default steps do).
 func (m *Model) UpdateMetrics(ys, preds []*tensor.Tensor, sw *tensor.Tensor) {
 	for i, ms := range m.train.metrics {
 		for _, mt := range ms {
@@ -241,14 +244,25 @@ func (m *Model) UpdateMetrics(ys, preds []*tensor.Tensor, sw *tensor.Tensor) {
 	}
 }
 
-// defaultTrainStep is forward, loss, gradients and the optimizer's update, and the metrics.
+// defaultTrainStep is forward, loss, gradients, the optimizer's update and the weights'
+// constraints, and the metrics.
 func (m *Model) defaultTrainStep(d StepData) []*tensor.Tensor {
 	ctx := nn.Context{Training: true, Step: d.Step}
 	preds := m.Call(ctx, d.X...)
 	total, parts := m.lossOf(d.Y, preds, d.SampleWeight)
 	vars := m.TrainableWeights()
 	grads := autodiff.GradVariables(m.train.opt.ScaleLoss(total), vars...)
+	before := values(vars)
 	m.train.opt.Apply(grads, vars)
+	// As Keras's optimizer, constrain the variables it updated: those with a gradient.
+	var updated []*autodiff.Variable
+	var prev []*tensor.Tensor
+	for i, g := range grads {
+		if g != nil {
+			updated, prev = append(updated, vars[i]), append(prev, before[i])
+		}
+	}
+	m.projectConstraints(updated, prev, total.IsSymbolic())
 	m.UpdateMetrics(d.Y, preds, d.SampleWeight)
 	return append([]*tensor.Tensor{total}, parts...)
 }

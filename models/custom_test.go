@@ -98,7 +98,7 @@ func TestMultiOutputNested(t *testing.T) {
 	}
 	err = m.Compile(optim.Adam(optim.LearningRate(0.01)), nil,
 		OutputLosses(losses.SparseCategoricalCrossentropy(losses.FromLogits()), losses.MeanSquaredError()),
-		LossWeights(1, 0.5), OutputMetrics(0, newTestAccuracy()))
+		LossWeights(1, 0.5), OutputMetrics(0, "accuracy"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,5 +143,56 @@ func TestTensorBoardHook(t *testing.T) {
 	}
 	if len(w["train/batch_loss"]) != 4 {
 		t.Errorf("batch_loss %v", w["train/batch_loss"])
+	}
+}
+
+// block is a struct model whose sub-layers sit in interface fields, and a slice of them.
+type block struct {
+	In    nn.Layer
+	Stack []nn.Layer
+	Head  *nn.DenseLayer // a concrete type: the summary cannot stand in for it
+}
+
+func (b *block) Name() string { return "block" }
+func (b *block) Call(ctx nn.Context, in ...*tensor.Tensor) []*tensor.Tensor {
+	x := nn.Apply(b.In, ctx, in[0])
+	x = nn.Sequence(ctx, x, b.Stack...)
+	return []*tensor.Tensor{nn.Apply(b.Head, ctx, x)}
+}
+func (b *block) Weights() []*autodiff.Variable {
+	ws := b.In.Weights()
+	for _, l := range b.Stack {
+		ws = append(ws, l.Weights()...)
+	}
+	return append(ws, b.Head.Weights()...)
+}
+func (b *block) Losses() []*tensor.Tensor { return nil }
+func (b *block) Config() map[string]any   { return map[string]any{"name": "block"} }
+
+// The summary of a struct model traces its Call to show the output shapes of the sub-layers
+// it can stand in for, and leaves the struct as it was.
+func TestStructSummaryShapes(t *testing.T) {
+	in := nn.Dense(8, nn.WithName("in"))
+	b := &block{In: in, Stack: []nn.Layer{nn.Reshape([]int{2, 4}, nn.WithName("reshape")), nn.Flatten(nn.WithName("flatten"))}, Head: nn.Dense(3, nn.WithName("head"))}
+	m, err := FromLayer(b, []*Symbolic{Input(5)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s strings.Builder
+	if err := m.Summary(&s); err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "struct_fields.summary", s.String())
+	if b.In != in || len(b.Stack) != 2 {
+		t.Errorf("the struct's fields were not restored: %T", b.In)
+	}
+	for _, l := range b.Stack {
+		if _, ok := l.(*recorder); ok {
+			t.Errorf("the struct's slice still holds a recorder")
+		}
+	}
+	out, err := m.PredictOnBatch(tensor.Ones(6, 4, 5))
+	if err != nil || !out[0].Shape().Equal([]int{4, 3}) {
+		t.Errorf("predict after the summary: %v %v", out, err)
 	}
 }

@@ -36,13 +36,18 @@
 // # Training
 //
 // [Model.Compile] takes an optimizer (package optim), a loss (package losses) and options:
-// [Metrics], [LossWeights], [OutputLosses], [Eager], [WithTrainStep]. [Model.Fit] runs epochs
-// of train steps — forward pass in training mode (nn.Context{Training: true, Step: ...}), loss
-// plus the layers' regularisation losses, gradients (package autodiff) over the trainable
-// weights, the optimizer's update and the metrics' updates — each step one call of a function
-// compiled with graph.Compile, whose inputs have an unknown batch dimension so that the last,
-// smaller batch does not retrace. [Eager] runs the same steps op by op and gives the same
-// numbers. Data come as a *data.Dataset of batches, or of single examples ([Arrays]) that
+// [Metrics] (package metrics' metrics, or their Keras names: "accuracy" becomes the binary,
+// categorical or sparse categorical accuracy that fits the loss and the shapes, as in Keras),
+// [LossWeights], [OutputLosses], [Eager], [WithTrainStep]. [Model.Fit] runs epochs of train
+// steps — forward pass in training mode (nn.Context{Training: true, Step: ...}), loss plus the
+// layers' regularisation losses, gradients (package autodiff) over the trainable weights, the
+// optimizer's update, the weights' constraints and the metrics' updates — each step one call of
+// a function compiled with graph.Compile, whose inputs have an unknown batch dimension so that
+// the last, smaller batch does not retrace. The model's weights, the optimizer's state and the
+// metrics' state are bound while a step is traced (graph.Variables), so every update runs at
+// every call. Metrics are reset at the start of every epoch and of every evaluation; their
+// results go to the logs, the [History] and the progress bar. [Eager] runs the same steps op by
+// op and gives the same numbers. Data come as a *data.Dataset of batches, or of single examples ([Arrays]) that
 // Fit shuffles per epoch (deterministically from [Seed] and the epoch) and batches
 // ([BatchSize]). [Model.Evaluate], [Model.Predict], [Model.TrainOnBatch],
 // [Model.TestOnBatch] and [Model.PredictOnBatch] complete the set.

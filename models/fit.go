@@ -201,7 +201,7 @@ func (m *Model) ensureBuilt(spec data.Spec, nIn int) error {
 			return err
 		}
 	}
-	if m.train != nil && m.train.metrics == nil && m.train.opt != nil {
+	if m.train != nil && !m.train.resolved && m.train.opt != nil {
 		return m.resolveOutputs(len(m.modelOut))
 	}
 	return nil
@@ -240,22 +240,37 @@ func (m *Model) metricKeys() []string {
 	if m.train.custom != nil {
 		return m.train.customKeys
 	}
+	return append(m.lossKeys(), m.metricNames()...)
+}
+
+// lossKeys returns "loss" and, for several outputs, each output's loss key, in the order of the
+// step's results.
+func (m *Model) lossKeys() []string {
 	keys := []string{"loss"}
-	outs := m.outputNames()
-	if len(m.train.metrics) > 1 {
+	if len(m.train.losses) > 1 {
+		outs := m.outputNames()
 		for i, l := range m.train.losses {
 			if l != nil {
 				keys = append(keys, outs[i]+"_loss")
 			}
 		}
 	}
-	for i, ms := range m.train.metrics {
-		for _, mt := range ms {
-			if len(m.train.metrics) > 1 {
-				keys = append(keys, outs[i]+"_"+mt.Name())
-			} else {
-				keys = append(keys, mt.Name())
+	return keys
+}
+
+// metricNames returns the log keys of the compiled metrics, output by output, known from what
+// Compile was given even before the first step makes the metrics.
+func (m *Model) metricNames() []string {
+	t := m.train
+	n := max(len(t.losses), 1)
+	outs := m.outputNames()
+	var keys []string
+	for i := range n {
+		for _, name := range t.metricNamesOf(i) {
+			if n > 1 && i < len(outs) {
+				name = outs[i] + "_" + name
 			}
+			keys = append(keys, name)
 		}
 	}
 	return keys
@@ -272,23 +287,20 @@ func (m *Model) logs(tr *tracker, last []*tensor.Tensor) Logs {
 		}
 		return out
 	}
-	keys := m.metricKeys()
-	nm := 0
-	for _, ms := range m.train.metrics {
-		nm += len(ms)
-	}
-	lossKeys := keys[:len(keys)-nm]
 	if tr.n > 0 {
-		for i, s := range tr.sums {
-			if i < len(lossKeys) {
-				out[lossKeys[i]] = s / tr.n
+		for i, k := range m.lossKeys() {
+			if i < len(tr.sums) {
+				out[k] = tr.sums[i] / tr.n
 			}
 		}
 	}
-	k := len(lossKeys)
+	keys := m.metricNames()
+	k := 0
 	for _, ms := range m.train.metrics {
 		for _, mt := range ms {
-			out[keys[k]] = mt.Result().Item()
+			if v, ok := metricValue(mt); ok && k < len(keys) {
+				out[keys[k]] = v
+			}
 			k++
 		}
 	}
@@ -701,7 +713,7 @@ func (m *Model) onBatchReady(xs []*tensor.Tensor) error {
 			return err
 		}
 	}
-	if m.train.metrics == nil {
+	if !m.train.resolved {
 		return m.resolveOutputs(len(m.modelOut))
 	}
 	return nil

@@ -47,9 +47,10 @@ type Model struct {
 
 	inner nn.Layer // FromLayer
 
-	inSpecs  []core.Spec   // the inputs' specs, batch -1; nil until built
-	outSpecs [][]core.Spec // Sequential and FromLayer: the output specs of each layer, once built
-	modelOut []core.Spec   // the model's output specs, once built
+	inSpecs  []core.Spec              // the inputs' specs, batch -1; nil until built
+	outSpecs [][]core.Spec            // Sequential and FromLayer: the output specs of each layer, once built
+	modelOut []core.Spec              // the model's output specs, once built
+	subOuts  map[nn.Layer][]core.Spec // FromLayer: the sub-layers' output specs, found by Summary
 
 	train *trainer  // set by Compile
 	stop  bool      // StopTraining was called
@@ -191,7 +192,10 @@ func symErr(s *Symbolic, what string, i int) error {
 // layers (Keras's subclassed model). With inputs ([Input]) the model is built at once (errors
 // are returned); without, by its first call or Fit. Its summary lists the layer's sub-layers:
 // those returned by a Layers() []nn.Layer method if it has one, else the exported fields of
-// type nn.Layer or []nn.Layer.
+// type nn.Layer or []nn.Layer (or of a type implementing it, such as *nn.DenseLayer). The
+// summary shows the output shapes of the sub-layers in fields of interface type (nn.Layer,
+// []nn.Layer), found by tracing Call; a field of a concrete type cannot be stood in for, so its
+// shape shows as "?".
 func FromLayer(l nn.Layer, inputs []*Symbolic, opts ...Option) (*Model, error) {
 	if l == nil {
 		return nil, errors.New("models: FromLayer: nil layer")
@@ -548,13 +552,4 @@ func (m *Model) Config() map[string]any {
 		c["config"] = m.inner.Config()
 	}
 	return c
-}
-
-// constrain applies the layers' weight constraints (after an optimizer step).
-func (m *Model) constrain() {
-	for _, l := range m.allLayers() {
-		if c, ok := l.(constrainer); ok {
-			c.Constrain()
-		}
-	}
 }

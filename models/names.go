@@ -12,10 +12,9 @@ import (
 
 // Optional interfaces a layer may implement; nn's layers implement them through nn.Base.
 type (
-	renamer     interface{ SetName(string) }
-	classNamer  interface{ ClassName() string }
-	builtLayer  interface{ Built() bool }
-	constrainer interface{ Constrain() }
+	renamer    interface{ SetName(string) }
+	classNamer interface{ ClassName() string }
+	builtLayer interface{ Built() bool }
 )
 
 // className returns a layer's Keras class name: ClassName() when it has one, else its Go type

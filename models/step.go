@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/tideml/tide/autodiff"
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/graph"
 	"github.com/tideml/tide/nn"
@@ -38,7 +39,10 @@ func (m *Model) stepFunc(kind stepKind, nx, ny int, hasSW bool) func(args ...*te
 			if m.train.custom == nil {
 				return m.defaultTrainStep(d)
 			}
+			vars := m.TrainableWeights()
+			before := values(vars)
 			logs := m.train.custom(m, d)
+			m.projectConstraints(vars, before, d.Step.IsSymbolic())
 			keys := slices.Sorted(maps.Keys(logs))
 			m.train.customKeys = keys
 			out := make([]*tensor.Tensor, len(keys))
@@ -57,6 +61,11 @@ func (m *Model) stepFunc(kind stepKind, nx, ny int, hasSW bool) func(args ...*te
 // dimension so that a last, smaller batch needs no new trace) or eagerly.
 func (m *Model) runStep(kind stepKind, d StepData) (outs []*tensor.Tensor, err error) {
 	t := m.train
+	if kind != predictKind && t.metrics == nil {
+		if err := m.resolveMetrics(specsOf(d.Y)); err != nil {
+			return nil, err
+		}
+	}
 	hasSW := d.SampleWeight != nil
 	args := append(append([]*tensor.Tensor{}, d.X...), d.Y...)
 	if hasSW {
@@ -80,7 +89,9 @@ func (m *Model) runStep(kind stepKind, d StepData) (outs []*tensor.Tensor, err e
 	if kind == trainKind {
 		t.steps++
 		t.optIsBuilt = true
-		m.constrain()
+		if !t.eager {
+			m.constrainAfterStep()
+		}
 	}
 	return outs, nil
 }
@@ -121,9 +132,42 @@ func (m *Model) compiled(kind stepKind, fn func(...*tensor.Tensor) []*tensor.Ten
 	if f, ok := t.fns[key.String()]; ok {
 		return f
 	}
-	f := graph.Compile(fn, graph.InputSpecs(specs...), graph.Name(m.name+"/"+kind.String()+"_step"))
+	opts := []graph.Option{graph.InputSpecs(specs...), graph.Name(m.name + "/" + kind.String() + "_step")}
+	if kind != predictKind {
+		if kind == trainKind && t.opt != nil {
+			// The optimizer makes its slots at its first Apply; made now, they are among the
+			// variables bound while the step is traced.
+			t.opt.Build(m.TrainableWeights())
+		}
+		opts = append(opts, graph.Variables(m.stateVars))
+	}
+	f := graph.Compile(fn, opts...)
 	t.fns[key.String()] = f
 	return f
+}
+
+// stateVars returns every variable a compiled train or test step reads or updates: the model's
+// weights, the optimizer's state (iteration count, learning rate, slots) and the metrics' state.
+// graph.Variables binds them while a step is traced, so that an update computed from them alone
+// (the iteration count's +1, a metric's count) is recorded in the graph and runs at every call,
+// instead of being computed once at trace time. The predict step updates nothing and binds
+// nothing, so that predictions may run concurrently. (The train step counter that seeds dropout
+// is an argument of the step, not a variable.)
+func (m *Model) stateVars() []*autodiff.Variable {
+	vars := m.Weights()
+	if t := m.train; t != nil && t.opt != nil {
+		vars = append(vars, t.opt.Variables()...)
+	}
+	vars = append(vars, m.metricVars()...)
+	seen := make(map[*autodiff.Variable]bool, len(vars))
+	out := vars[:0]
+	for _, v := range vars {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
 // predictStep runs the inference step, compiled unless the model was compiled Eager; a model

@@ -41,7 +41,9 @@ func ExpandNested() SummaryOption { return func(c *summaryConfig) { c.expandNest
 // functional model that is not a simple chain the layers each one is connected to), then the
 // parameter totals with their sizes — and the optimizer's once training has started. The table
 // is drawn with the box characters of Keras's (rich's) "heavy head" style, without colour.
-// It returns the model's build error, or w's write error.
+// It returns the model's build error, or w's write error. For a model made by FromLayer it
+// traces the layer's Call with stand-ins in the layer's interface fields (see FromLayer), so it
+// must not run while the model is used on another goroutine.
 func (m *Model) Summary(w io.Writer, opts ...SummaryOption) error {
 	if m.err != nil {
 		return m.err
@@ -77,6 +79,7 @@ func (m *Model) Summary(w io.Writer, opts ...SummaryOption) error {
 		return err
 	}
 	var rows [][]string
+	m.subOuts = m.subLayerOutputs()
 	for _, l := range m.summaryLayers() {
 		rows = append(rows, m.layerRows(l, 0, seqLike, &cfg)...)
 	}
@@ -159,6 +162,7 @@ func (m *Model) layerRows(l nn.Layer, level int, seqLike bool, cfg *summaryConfi
 	}
 	rows := [][]string{row}
 	if sub, ok := l.(*Model); ok && cfg.expandNested {
+		sub.subOuts = sub.subLayerOutputs()
 		for _, sl := range sub.summaryLayers() {
 			for _, r := range sub.layerRows(sl, level+1, seqLike, cfg) {
 				rows = append(rows, r)
@@ -187,6 +191,8 @@ func (m *Model) layerShape(l nn.Layer) string {
 				specs = m.outSpecs[i]
 			}
 		}
+	case kindLayer:
+		specs = m.subOuts[l]
 	}
 	switch len(specs) {
 	case 0:

@@ -39,6 +39,14 @@ func (m *mlp) step(x, y *tensor.Tensor) *tensor.Tensor {
 	return loss
 }
 
+// compile compiles m's step with m's state bound while it is traced (graph.Variables), so that
+// updates computed from variables alone (the iteration count) run at every call; the optimizer
+// builds its state first so that all of it is bound.
+func (m *mlp) compile() *graph.Function {
+	m.opt.Build(m.vars())
+	return graph.Compile(m.step, specs(), graph.Variables(m.state))
+}
+
 func specs() graph.Option {
 	return graph.InputSpecs(core.Spec{DType: dtype.Float32, Shape: shape.Shape{shape.Unknown, 8}},
 		core.Spec{DType: dtype.Float32, Shape: shape.Shape{shape.Unknown, 1}})
@@ -89,7 +97,7 @@ func TestCompiledStepMatchesEager(t *testing.T) {
 	for name, mk := range cases {
 		t.Run(name, func(t *testing.T) {
 			eager, compiled := newMLP(mk()), newMLP(mk())
-			step := graph.Compile(compiled.step, specs())
+			step := compiled.compile()
 			for i := range 5 {
 				le := eager.step(x, y)
 				out, err := step.Call(x, y)
@@ -117,7 +125,7 @@ func TestSetLearningRateWithoutRetracing(t *testing.T) {
 	x := tensor.RandomNormal(3, 32, 8)
 	y := tensor.RandomNormal(4, 32, 1)
 	eager, compiled := newMLP(optim.SGD(optim.Momentum(0.9))), newMLP(optim.SGD(optim.Momentum(0.9)))
-	step := graph.Compile(compiled.step, specs())
+	step := compiled.compile()
 	for i, lr := range []float64{0.01, 0.05, 0, 0.02} {
 		eager.opt.SetLearningRate(lr)
 		compiled.opt.SetLearningRate(lr)
@@ -135,7 +143,7 @@ func TestSetLearningRateWithoutRetracing(t *testing.T) {
 	}
 	// Plain SGD: a zero rate leaves the compiled step's weights alone, a new one moves them.
 	plain := newMLP(optim.SGD())
-	sgd := graph.Compile(plain.step, specs())
+	sgd := plain.compile()
 	for _, lr := range []float64{0, 0.1} {
 		plain.opt.SetLearningRate(lr)
 		before := plain.w1.Value().Detach().Clone()

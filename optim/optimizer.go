@@ -482,24 +482,10 @@ func anchorOf(grads []*tensor.Tensor) *tensor.Tensor {
 
 // commit assigns the updates. All values were computed before the first assignment, so the
 // order does not matter.
-func commit(ups []update, anchor *tensor.Tensor) {
+func commit(ups []update, _ *tensor.Tensor) {
 	for _, u := range ups {
-		u.v.Assign(bind(ops.Cast(u.value, u.v.DType()), anchor))
+		u.v.Assign(ops.Cast(u.value, u.v.DType()))
 	}
-}
-
-// bind makes value part of the graph that anchor belongs to. While a step is traced, values
-// computed from variables alone (the iteration counter's increment, Nadam's momentum product)
-// are computed eagerly at trace time; Variable.Assign of such a concrete value would change
-// the variable once, at trace time, instead of recording a write-back. Adding a zero derived
-// from anchor's shape (not its values, so NaN gradients do not leak in) makes the value
-// symbolic, and the tracer replays the eager computation into the graph.
-func bind(value, anchor *tensor.Tensor) *tensor.Tensor {
-	if anchor == nil || value.IsSymbolic() {
-		return value
-	}
-	zero := ops.FullLike(ops.Size(anchor, value.DType()), 0)
-	return ops.Add(value, zero)
 }
 
 // Minimize takes the gradients of loss (scaled by [Optimizer.ScaleLoss]) with respect to vars

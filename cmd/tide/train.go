@@ -11,10 +11,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tideml/tide/autodiff"
 	"github.com/tideml/tide/data"
 	"github.com/tideml/tide/datasets"
-	"github.com/tideml/tide/dtype"
 	"github.com/tideml/tide/losses"
 	"github.com/tideml/tide/models"
 	"github.com/tideml/tide/nn"
@@ -139,9 +137,8 @@ func train(ctx context.Context, c *trainConfig, stdout io.Writer) error {
 	if err := model.Summary(stdout); err != nil {
 		return err
 	}
-	var opts []models.CompileOption
-	acc := newAccuracy()
-	opts = append(opts, models.Metrics(acc))
+	// "accuracy" is sparse categorical accuracy here, chosen from the loss as Keras does.
+	opts := []models.CompileOption{models.Metrics("accuracy")}
 	if c.eager {
 		opts = append(opts, models.Eager())
 	}
@@ -157,6 +154,8 @@ func train(ctx context.Context, c *trainConfig, stdout io.Writer) error {
 	if c.ckptDir != "" {
 		fitOpts = append(fitOpts, models.Callbacks(models.NewBackupAndRestore(c.ckptDir)))
 	}
+	// The progress goes where the rest of the output goes (its verbosity is Fit's).
+	fitOpts = append(fitOpts, models.Callbacks(models.NewProgbarLogger(models.ProgbarWriter(stdout))))
 	start := time.Now()
 	if _, err := model.Fit(ctx, trainDS, fitOpts...); err != nil {
 		return err
@@ -179,37 +178,4 @@ func head(t *tensor.Tensor, n int) *tensor.Tensor {
 		return t
 	}
 	return ops.SliceAxis(t, 0, 0, n, 1)
-}
-
-// accuracy is sparse categorical accuracy with its state in variables, so that it is updated
-// inside the compiled train step.
-// TODO: use package metrics' SparseCategoricalAccuracy once it lands.
-type accuracy struct{ total, count *autodiff.Variable }
-
-func newAccuracy() *accuracy {
-	return &accuracy{
-		total: autodiff.NewVariable("accuracy/total", tensor.Scalar[float32](0), autodiff.NotTrainable()),
-		count: autodiff.NewVariable("accuracy/count", tensor.Scalar[float32](0), autodiff.NotTrainable()),
-	}
-}
-
-func (a *accuracy) Name() string { return "accuracy" }
-
-func (a *accuracy) Update(y, p, _ *tensor.Tensor) {
-	hit := ops.Cast(ops.Equal(ops.Argmax(p, -1), ops.Cast(y, dtype.Int64)), dtype.Float32)
-	a.total.Assign(ops.Add(a.total.Value(), ops.Sum(hit)))
-	a.count.Assign(ops.Add(a.count.Value(), ops.Size(hit, dtype.Float32)))
-}
-
-func (a *accuracy) Result() *tensor.Tensor {
-	c := a.count.Value().Item()
-	if c == 0 {
-		return tensor.Scalar[float32](0)
-	}
-	return tensor.Scalar(float32(a.total.Value().Item() / c))
-}
-
-func (a *accuracy) Reset() {
-	a.total.Assign(tensor.Scalar[float32](0))
-	a.count.Assign(tensor.Scalar[float32](0))
 }

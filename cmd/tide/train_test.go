@@ -7,11 +7,12 @@ import (
 	"testing"
 )
 
-// The quickstart on a tiny subset: the summary, then exactly one final line with the test
-// accuracy and loss.
+// The quickstart on a tiny subset: the summary, the epoch's line with the accuracy metric (the
+// "accuracy" of Compile, resolved to sparse categorical accuracy), then exactly one final line
+// with the test accuracy and loss.
 func TestTrainQuickstartTiny(t *testing.T) {
 	var out, errb bytes.Buffer
-	code := run([]string{"train", "mnist", "-train-size", "128", "-batch-size", "64", "-test-size", "128", "-epochs", "1"}, &out, &errb)
+	code := run([]string{"train", "mnist", "-train-size", "128", "-batch-size", "64", "-test-size", "128", "-epochs", "1", "-v", "2"}, &out, &errb)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errb.String())
 	}
@@ -23,6 +24,9 @@ func TestTrainQuickstartTiny(t *testing.T) {
 	last := lines[len(lines)-1]
 	if !regexp.MustCompile(`^test accuracy: [01]\.\d{4}, test loss: \d+\.\d{4}$`).MatchString(last) {
 		t.Errorf("last line %q", last)
+	}
+	if !regexp.MustCompile(`(?m)^2/2 - \d+s - \d+m?s/step - accuracy: [01]\.\d{4} - loss: \d+\.\d{4}$`).MatchString(s) {
+		t.Errorf("no epoch line with the accuracy:\n%s", s)
 	}
 	if strings.Count(s, "test accuracy:") != 1 {
 		t.Errorf("output:\n%s", s)
