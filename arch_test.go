@@ -42,7 +42,7 @@ var layers = map[string]int{
 	"data":               85,
 	"models":             90,
 	"datasets":           90,
-	"applications":       90,
+	"applications":       92, // builds on models
 	"board":              100,
 	"serve":              100,
 	"lite":               100,

@@ -288,3 +288,21 @@ func TestIndependentBranchesRunInParallel(t *testing.T) {
 		}
 	}
 }
+
+func TestPadGradientWithUnknownBatch(t *testing.T) {
+	f := graph.Compile(func(x *T) *T {
+		w := autodiff.Watch(x)
+		y := ops.Sum(ops.Square(ops.PadWith(w, ops.PadParams{Before: []int{0, 1, 0}, After: []int{0, 1, 2}})))
+		return autodiff.Grad(y, w)[0]
+	}, graph.InputSpecs(spec(dtype.Float64, -1, 2, 3)))
+	for _, n := range []int{4, 1} {
+		x := tensor.Random(dtype.Float64, tensor.Normal, 1, n, 2, 3)
+		out, err := f.Call(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !tensor.AllClose(out[0], ops.MulScalar(x, 2), 1e-12, 0) {
+			t.Fatalf("batch %d: gradient %v", n, out[0])
+		}
+	}
+}

@@ -382,21 +382,35 @@ func mvGradSlice(p SliceParams, in, _, g []*Tensor) []*Tensor {
 	s := in[0].Shape()
 	if !s.Known() {
 		// A size unknown while tracing: whole-axis reversals (Flip) and whole-axis copies need no
-		// size, their gradient being the same reversal; anything else does.
+		// size, their gradient being the same reversal (or nothing); anything else does.
+		axes := p.Axes
+		if axes == nil {
+			for a := range p.Starts {
+				axes = append(axes, a)
+			}
+		}
 		var flip []int
-		for i, a := range p.Axes {
+		whole := true
+		for i, a := range axes {
 			ax, _ := shape.NormalizeAxis(a, len(s))
+			step := 1
+			if p.Steps != nil {
+				step = p.Steps[i]
+			}
 			switch {
-			case p.Steps[i] == -1 && p.Starts[i] == math.MaxInt && p.Ends[i] == math.MinInt:
+			case step == -1 && p.Starts[i] == math.MaxInt && p.Ends[i] == math.MinInt:
 				flip = append(flip, ax)
-			case p.Steps[i] == 1 && p.Starts[i] == 0 && p.Ends[i] == math.MaxInt:
+			case step == 1 && p.Starts[i] == 0 && p.Ends[i] == math.MaxInt:
 			case s[ax] != shape.Unknown:
-				continue
+				whole = false
 			default:
 				panic(core.Errorf("slice", "the gradient of a partial slice of axis %d needs its size, unknown in %v", ax, s))
 			}
 		}
-		if len(flip) == len(p.Axes) {
+		if whole {
+			if len(flip) == 0 {
+				return []*Tensor{g[0]}
+			}
 			return []*Tensor{Flip(g[0], flip...)}
 		}
 	}

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/kernels/ref"
@@ -164,7 +165,9 @@ func mvGradPad(p PadParams, in, _, g []*Tensor) []*Tensor {
 	strided := SliceParams{Starts: make([]int, r), Ends: make([]int, r), Steps: make([]int, r)}
 	for a := range s {
 		neg.Before[a], neg.After[a] = -before[a], -after[a]
-		strided.Ends[a], strided.Steps[a] = s[a]*(interior[a]+1), interior[a]+1
+		// Every (interior+1)-th element of the cropped gradient, to its end: no size is needed,
+		// so an unknown (batch) dimension works too.
+		strided.Ends[a], strided.Steps[a] = math.MaxInt, interior[a]+1
 	}
 	return []*Tensor{Slice(PadWith(gx, neg), strided)}
 }

@@ -18,7 +18,8 @@ commands:
   demo   fit a small network to y = sin(3x) by gradient descent, printing the loss
   ops    list every registered op: name, kernel dtypes, differentiable or not
   bench  measure named cases (GEMM, elementwise, train steps): tide bench -h
-  train  train Keras's MNIST convnet and report its test accuracy: tide train mnist -h`)
+  train  train Keras's MNIST convnet and report its test accuracy: tide train mnist -h
+  summary  print the Keras summary of a model of the zoo: tide summary vgg16|resnet50|inceptionv3|mobilenetv2`)
 }
 
 func run(args []string, stdout, stderr io.Writer) int {
@@ -48,6 +49,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runBench(args[1:], stdout, stderr)
 	case "train":
 		return runTrain(args[1:], stdout, stderr)
+	case "summary":
+		return runSummary(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
