@@ -13,6 +13,7 @@ import (
 // Optional interfaces a layer may implement; nn's layers implement them through nn.Base.
 type (
 	renamer    interface{ SetName(string) }
+	explicit   interface{ NamedExplicitly() bool }
 	classNamer interface{ ClassName() string }
 	builtLayer interface{ Built() bool }
 )
@@ -83,11 +84,14 @@ func (n *namer) unique(name string) string {
 	return out
 }
 
-// claim names l uniquely: an unbuilt layer that can be renamed gets a free name; a built one
-// keeps its name (which is then only recorded).
+// claim names l uniquely: an unbuilt layer with a default name gets a free one; a layer named
+// with nn.WithName, or already built, keeps its name (which is then only recorded), as Keras
+// makes only default names unique.
 func (n *namer) claim(l nn.Layer) {
 	name := l.Name()
-	if r, ok := l.(renamer); ok && !isBuilt(l) {
+	e, ok := l.(explicit)
+	named := ok && e.NamedExplicitly()
+	if r, ok := l.(renamer); ok && !isBuilt(l) && !named {
 		if u := n.unique(name); u != name {
 			r.SetName(u)
 		}

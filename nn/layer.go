@@ -158,6 +158,7 @@ func CountParams(l Layer) int {
 // weights with [Base.AddWeight] when first called.
 type Base struct {
 	name, class string
+	named       bool // the name came from WithName
 	dt          dtype.DType
 	seed        uint64
 	seedSet     bool
@@ -202,7 +203,7 @@ func (b *Base) Init(class, defaultName string, opts ...Option) {
 func (b *Base) initBase(class, defName string, o *options) {
 	b.class, b.name, b.dt = class, defName, dtype.Float32
 	if o.name != "" {
-		b.name = o.name
+		b.name, b.named = o.name, true
 	}
 	if o.dtype != dtype.Invalid {
 		b.dt = o.dtype
@@ -227,6 +228,10 @@ func (b *Base) SetName(name string) {
 	}
 	b.name = name
 }
+
+// NamedExplicitly reports whether the layer's name was given with WithName: a model keeps such
+// names as they are (Keras makes only default names unique), so weight files keyed by them load.
+func (b *Base) NamedExplicitly() bool { return b.named }
 
 // ClassName returns the Keras class name ("Dense", "Conv2D"), as a summary shows it.
 func (b *Base) ClassName() string { return b.class }
