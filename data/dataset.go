@@ -37,6 +37,11 @@ type Dataset struct {
 	card int64
 	err  error
 	gen  genFunc
+
+	// files is set on a dataset that is the sequential reading of TFRecord files and
+	// nothing more, which [Dataset.ParseExampleBatch] reads by chunks of records
+	// rather than element by element.
+	files *recordFiles
 }
 
 // newDataset returns a dataset with the given spec, cardinality and pass function.

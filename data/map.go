@@ -42,7 +42,7 @@ func (d *Dataset) Map(fn MapFunc, opts ...Option) *Dataset {
 		out, err := fn(e)
 		return checkResult(o.outSpec, idx, out, err)
 	}
-	return d.derive(o.spec(), d.card, mapGen(d.gen, func() elemFunc { return mf }, o))
+	return d.derive(o.spec(), d.card, mapGen[Element](d.gen, func() elemFunc[Element] { return mf }, o))
 }
 
 // checkResult checks a map result against spec (if any) and wraps an error with the
@@ -68,14 +68,14 @@ func (d *Dataset) MapRandom(seed uint64, fn func(e Element, rng *rand.Rand) (Ele
 	}
 	o := newOptions(opts)
 	var epoch atomic.Uint64
-	perPass := func() elemFunc {
+	perPass := func() elemFunc[Element] {
 		ep := epoch.Add(1) - 1
 		return func(_ context.Context, idx int64, e Element) (Element, error) {
 			out, err := fn(e, rand.New(rand.NewPCG(seed, mix(ep, uint64(idx)))))
 			return checkResult(o.outSpec, idx, out, err)
 		}
 	}
-	return d.derive(o.spec(), d.card, mapGen(d.gen, perPass, o))
+	return d.derive(o.spec(), d.card, mapGen[Element](d.gen, perPass, o))
 }
 
 // mix combines two values into one well-spread 64-bit seed (splitmix64 finaliser).
@@ -126,19 +126,25 @@ func callFilter(keep FilterFunc, e Element) (ok bool, err error) {
 }
 
 // elemFunc is the per-element work of a map: idx is the element's position in the pass.
-type elemFunc func(ctx context.Context, idx int64, e Element) (Element, error)
+// The input is an Element, or for the fused pipelines (see [Dataset.ParseExampleBatch])
+// some other unit of work.
+type elemFunc[T any] func(ctx context.Context, idx int64, x T) (Element, error)
+
+// source is the pass function of an upstream of work items: a genFunc when T is Element.
+type source[T any] = func(ctx context.Context, yield func(T, error) bool)
 
 // mapGen returns the pass function of a map of up. perPass is called once per pass to
 // get the function applied to each element.
-func mapGen(up genFunc, perPass func() elemFunc, o options) genFunc {
+func mapGen[T any](up source[T], perPass func() elemFunc[T], o options) genFunc {
 	return func(ctx context.Context, yield func(Element, error) bool) {
 		fn := perPass()
 		if o.parallel == 0 {
 			var idx int64
-			up(ctx, func(e Element, err error) bool {
+			up(ctx, func(e T, err error) bool {
 				idx++
 				if err != nil {
-					return yield(e, err)
+					el, _ := any(e).(Element) // an error passes on as it came
+					return yield(el, err)
 				}
 				r := runSafe(ctx, fn, idx-1, e)
 				if r.panicked {
@@ -162,7 +168,7 @@ type result struct {
 }
 
 // runSafe calls fn, turning a *core.Error panic into an error and recording any other.
-func runSafe(ctx context.Context, fn elemFunc, idx int64, e Element) (r result) {
+func runSafe[T any](ctx context.Context, fn elemFunc[T], idx int64, e T) (r result) {
 	defer func() {
 		if p := recover(); p != nil {
 			var ce *errs.Error
@@ -177,9 +183,9 @@ func runSafe(ctx context.Context, fn elemFunc, idx int64, e Element) (r result) 
 	return result{e: out, err: err}
 }
 
-type job struct {
+type job[T any] struct {
 	idx int64
-	e   Element
+	e   T
 	err error
 	r   *result
 }
@@ -189,7 +195,7 @@ type job struct {
 // slot in order, and the caller yields the slots in that order as they complete; in
 // the other mode workers send results as they finish. slots bounds the elements between
 // the producer and the caller.
-func runParallel(ctx context.Context, up genFunc, fn elemFunc, o options, yield func(Element, error) bool) {
+func runParallel[T any](ctx context.Context, up source[T], fn elemFunc[T], o options, yield func(Element, error) bool) {
 	start, most := workers(o.parallel)
 	buf := o.buffer
 	if buf <= 0 {
@@ -201,7 +207,7 @@ func runParallel(ctx context.Context, up genFunc, fn elemFunc, o options, yield 
 		cancel()
 		wg.Wait()
 	}()
-	jobs := make(chan job)
+	jobs := make(chan job[T])
 	slots := make(chan struct{}, buf)
 	pending := make(chan *result, buf)
 	out := make(chan result, buf)
@@ -242,14 +248,14 @@ func runParallel(ctx context.Context, up genFunc, fn elemFunc, o options, yield 
 			close(out)
 		}()
 		var idx int64
-		up(ctx, func(e Element, err error) bool {
+		up(ctx, func(e T, err error) bool {
 			spawn()
 			select {
 			case slots <- struct{}{}:
 			case <-ctx.Done():
 				return false
 			}
-			j := job{idx: idx, e: e, err: err}
+			j := job[T]{idx: idx, e: e, err: err}
 			idx++
 			if !o.nondet {
 				j.r = &result{done: make(chan struct{})}

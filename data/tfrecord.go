@@ -37,7 +37,7 @@ func TFRecord(paths []string, opts ...Option) *Dataset {
 		})
 	}
 	if o.parallel == 0 || len(paths) == 1 {
-		return newDataset(bytesSpec, UnknownCardinality, func(ctx context.Context, yield func(Element, error) bool) {
+		ds := newDataset(bytesSpec, UnknownCardinality, func(ctx context.Context, yield func(Element, error) bool) {
 			for _, p := range paths {
 				stopped := false
 				one(p).gen(ctx, func(e Element, err error) bool {
@@ -49,6 +49,8 @@ func TFRecord(paths []string, opts ...Option) *Dataset {
 				}
 			}
 		})
+		ds.files = &recordFiles{paths: paths, compression: o.compression}
+		return ds
 	}
 	files := make([]Element, len(paths))
 	for i, p := range paths {
@@ -136,16 +138,13 @@ func (d *Dataset) ParseExample(spec example.Spec, opts ...Option) *Dataset {
 	if err != nil {
 		return failed(fmt.Errorf("data: parse example: %w", err))
 	}
+	bp := newBatchParser(p, spec, out)
 	return d.Map(func(e Element) (Element, error) {
 		rec, err := record(e)
 		if err != nil {
 			return Element{}, err
 		}
-		b := p.NewBatch()
-		if err := p.Append(b, rec); err != nil {
-			return Element{}, err
-		}
-		return exampleTensors(b, spec, out, 0)
+		return bp.parse(0, func(yield func([]byte) bool) { yield(rec) })
 	}, append(opts, OutputSpec(out))...)
 }
 
@@ -156,6 +155,13 @@ func (d *Dataset) ParseExample(spec example.Spec, opts ...Option) *Dataset {
 // ones [batch, longest] padded with zeros, FixedLenSequence ones [batch, most rows,
 // shape...] padded with zeros; bytes features are not supported. Options: [Parallel],
 // [Deterministic] (parsing batches on several goroutines), [DropRemainder].
+//
+// The values of each batch are decoded straight into the memory of its tensors. When d
+// is a [TFRecord] dataset read sequentially (one file, or no [Parallel] option), the
+// records do not become elements at all: each batch's records are read into one reused
+// buffer, in one large read (see [tfrecord.Reader.ReadChunk]), and the batches are parsed
+// on the workers that [Parallel] asks for while the next are read. The results, errors
+// included, are those of the general path.
 func (d *Dataset) ParseExampleBatch(n int, spec example.Spec, opts ...Option) *Dataset {
 	if n <= 0 {
 		return errorf("parse example batch: size %d, want > 0", n)
@@ -173,6 +179,10 @@ func (d *Dataset) ParseExampleBatch(n int, spec example.Spec, opts ...Option) *D
 	if err != nil {
 		return failed(fmt.Errorf("data: parse example batch: %w", err))
 	}
+	bp := newBatchParser(p, spec, out)
+	if d.files != nil && d.err == nil {
+		return d.files.parseBatches(n, bp, newOptions(append(opts, OutputSpec(out))))
+	}
 	// Gather the records of each batch as a tuple, then parse tuples (in parallel).
 	grouped := d.groups(n, o.dropRemainder, Spec{}, func(elems []Element, first int) (Element, error) {
 		ts := make([]*tensor.Tensor, len(elems))
@@ -185,13 +195,13 @@ func (d *Dataset) ParseExampleBatch(n int, spec example.Spec, opts ...Option) *D
 		return Tuple(ts...), nil
 	})
 	return grouped.Map(func(e Element) (Element, error) {
-		b := p.NewBatch()
-		for i, t := range e.Tensors {
-			if err := p.Append(b, tensor.Data[uint8](t)); err != nil {
-				return Element{}, fmt.Errorf("record %d of the batch: %w", i, err)
+		return bp.parse(e.Len(), func(yield func([]byte) bool) {
+			for _, t := range e.Tensors {
+				if !yield(tensor.Data[uint8](t)) {
+					return
+				}
 			}
-		}
-		return exampleTensors(b, spec, out, b.Len())
+		})
 	}, append(opts, OutputSpec(out))...)
 }
 

@@ -278,7 +278,10 @@ func scanTop(b []byte, fn func(num protowire.Number, msg []byte) error) error {
 // protobuf messages means merged.
 func (p *Parser) collect(b *Batch, msg []byte) error {
 	val := b.entryVals[:0]
-	defer func() { b.entryVals = val[:0] }()
+	defer func() {
+		clear(val) // do not keep the input alive
+		b.entryVals = val[:0]
+	}()
 	for len(msg) > 0 {
 		f, rest, err := nextField(msg)
 		if err != nil {
@@ -289,11 +292,11 @@ func (p *Parser) collect(b *Batch, msg []byte) error {
 			continue
 		}
 		key, vals, err := parseEntryKey(f.val, val[:0])
+		val = vals
 		if err != nil {
 			return fmt.Errorf("feature entry: %w", err)
 		}
-		val = vals
-		i, ok := p.index[string(key)]
+		i, ok := p.lookup(key)
 		if !ok {
 			continue
 		}
@@ -308,6 +311,21 @@ func (p *Parser) collect(b *Batch, msg []byte) error {
 		}
 	}
 	return nil
+}
+
+// lookup returns the index of key in the spec. A spec has a few keys, for
+// which comparing them all is faster than hashing.
+func (p *Parser) lookup(key []byte) (int, bool) {
+	if len(p.keys) > 8 {
+		i, ok := p.index[string(key)]
+		return i, ok
+	}
+	for i, k := range p.keys {
+		if string(key) == k {
+			return i, true
+		}
+	}
+	return 0, false
 }
 
 // parseEntryKey is parseEntry without converting the key to a string.
@@ -428,15 +446,21 @@ func appendDefault(v *Values) {
 // values of any kind, as in TensorFlow).
 func appendFeatureValues(v *Values, msg []byte) (int, error) {
 	// First find the final kind and where its last run of fields begins:
-	// fields of an earlier kind are replaced by it.
-	kind, start := KindNone, 0
+	// fields of an earlier kind are replaced by it. The run is nearly always
+	// one field, which is then decoded without a second pass.
+	kind, start, runs := KindNone, 0, 0
+	var only field
 	for b := msg; len(b) > 0; {
 		f, rest, err := nextField(b)
 		if err != nil {
 			return 0, err
 		}
-		if k := listKind(f); k != KindNone && k != kind {
-			kind, start = k, len(msg)-len(b)
+		switch k := listKind(f); {
+		case k == KindNone:
+		case k != kind:
+			kind, start, runs, only = k, len(msg)-len(b), 1, f
+		default:
+			runs++
 		}
 		b = rest
 	}
@@ -447,25 +471,37 @@ func appendFeatureValues(v *Values, msg []byte) (int, error) {
 		return 0, fmt.Errorf("want %v, got %v", v.spec.Kind, kind)
 	}
 	before := v.count()
+	if runs == 1 {
+		if err := appendList(v, kind, only.val); err != nil {
+			v.truncate(before)
+			return 0, fmt.Errorf("%v: %w", kind, err)
+		}
+		return v.count() - before, nil
+	}
 	for b := msg[start:]; len(b) > 0; {
 		f, rest, _ := nextField(b) // checked above
 		b = rest
 		if listKind(f) != kind {
 			continue
 		}
-		var err error
-		switch kind {
-		case KindBytes:
-			v.Bytes, err = appendBytes(v.Bytes, f.val, false)
-		case KindFloat:
-			v.Floats, err = appendFloats(v.Floats, f.val)
-		case KindInt64:
-			v.Int64s, err = appendInt64s(v.Int64s, f.val)
-		}
-		if err != nil {
+		if err := appendList(v, kind, f.val); err != nil {
 			v.truncate(before)
 			return 0, fmt.Errorf("%v: %w", kind, err)
 		}
 	}
 	return v.count() - before, nil
+}
+
+// appendList appends the values of a list message of the given kind to v.
+func appendList(v *Values, kind Kind, list []byte) error {
+	var err error
+	switch kind {
+	case KindBytes:
+		v.Bytes, err = appendBytes(v.Bytes, list, false)
+	case KindFloat:
+		v.Floats, err = appendFloats(v.Floats, list)
+	case KindInt64:
+		v.Int64s, err = appendInt64s(v.Int64s, list)
+	}
+	return err
 }

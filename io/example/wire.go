@@ -20,6 +20,26 @@ type field struct {
 // bytes after it. Groups, which tf.Example never uses, are skipped whole and
 // returned with no value.
 func nextField(b []byte) (field, []byte, error) {
+	// Fast path: every field of tf.Example's messages is a length-delimited
+	// field with a one-byte tag, mostly with a one-byte length. Anything
+	// else, errors included, takes the general path below.
+	if len(b) >= 2 && b[0] < 0x80 && b[0]&7 == byte(protowire.BytesType) && b[0]>>3 != 0 {
+		n, k := uint64(b[1]), 2
+		if n >= 0x80 {
+			var m int
+			n, m = protowire.ConsumeVarint(b[1:])
+			k = 1 + m
+		}
+		if k > 1 && n <= uint64(len(b)-k) {
+			end := k + int(n)
+			return field{num: protowire.Number(b[0] >> 3), typ: protowire.BytesType, val: b[k:end:end]}, b[end:], nil
+		}
+	}
+	return nextFieldSlow(b)
+}
+
+// nextFieldSlow is nextField for any field.
+func nextFieldSlow(b []byte) (field, []byte, error) {
 	num, typ, n := protowire.ConsumeTag(b)
 	if n < 0 {
 		return field{}, nil, parseError(n)
@@ -103,16 +123,18 @@ func appendFloats(dst []float32, list []byte) ([]float32, error) {
 	return dst, nil
 }
 
+// appendPackedFloats appends the packed floats in p, whose length is a
+// multiple of 4, to dst: decoded in bulk, straight into dst's memory.
 func appendPackedFloats(dst []float32, p []byte) []float32 {
 	n := len(dst)
 	dst = growFloats(dst, len(p)/4)
-	out := dst[n : n+len(p)/4]
-	for i := range out {
-		out[i] = math.Float32frombits(uint32(p[4*i]) | uint32(p[4*i+1])<<8 | uint32(p[4*i+2])<<16 | uint32(p[4*i+3])<<24)
-	}
+	decodeFloats(dst[n:], p)
 	return dst
 }
 
+// growFloats extends s by n elements, reallocating (doubling) only when its
+// capacity is short: a slice preallocated for a whole batch, as the data
+// pipeline passes, is filled in place.
 func growFloats(s []float32, n int) []float32 {
 	if cap(s)-len(s) < n {
 		t := make([]float32, len(s), max(len(s)+n, 2*cap(s)))

@@ -41,6 +41,46 @@ func BenchmarkReader(b *testing.B) {
 	}
 }
 
+// BenchmarkReadChunk reads the records of BenchmarkReader by chunks of 128 into one
+// reused Chunk; bytes/s is payload throughput.
+func BenchmarkReadChunk(b *testing.B) {
+	for _, size := range []int{100, 1 << 10, 100 << 10} {
+		for _, c := range []Compression{None, GZIP} {
+			b.Run(fmt.Sprintf("size=%d/%v", size, name(c)), func(b *testing.B) {
+				rec := bytes.Repeat([]byte("tfrecord"), size/8+1)[:size]
+				var buf bytes.Buffer
+				w := NewWriter(&buf, WithCompression(c))
+				n := max(1, (8<<20)/(size+16))
+				for range n {
+					w.Write(rec)
+				}
+				w.Close()
+				in := buf.Bytes()
+				b.SetBytes(int64(n * size))
+				b.ReportAllocs()
+				var ch Chunk
+				for b.Loop() {
+					r := NewReader(bytes.NewReader(in), WithCompression(c))
+					got := 0
+					for {
+						err := r.ReadChunk(&ch, 128)
+						got += ch.Len()
+						if err == io.EOF {
+							break
+						}
+						if err != nil {
+							b.Fatal(err)
+						}
+					}
+					if got != n {
+						b.Fatalf("%d records, want %d", got, n)
+					}
+				}
+			})
+		}
+	}
+}
+
 func name(c Compression) string {
 	if c == None {
 		return "NONE"

@@ -49,6 +49,34 @@ func ExampleReader() {
 	// offset 21: second
 }
 
+// Reading by chunks: each ReadChunk fills a reused buffer with the next records in one
+// read, ready to be handed to another goroutine.
+func ExampleReader_ReadChunk() {
+	var data []byte
+	for _, rec := range []string{"a", "bb", "ccc", "dddd", "eeeee"} {
+		data = tfrecord.AppendRecord(data, []byte(rec))
+	}
+	r := tfrecord.NewReader(bytes.NewReader(data))
+	var c tfrecord.Chunk
+	for {
+		err := r.ReadChunk(&c, 2)
+		for i := range c.Len() {
+			fmt.Printf("%s at %d; ", c.Record(i), c.Offset(i))
+		}
+		fmt.Println(c.Size(), "bytes")
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			log.Fatal(err)
+		}
+	}
+	// Output:
+	// a at 0; bb at 17; 35 bytes
+	// ccc at 35; dddd at 54; 39 bytes
+	// eeeee at 74; 21 bytes
+}
+
 func ExampleRecords() {
 	var buf bytes.Buffer
 	w := tfrecord.NewWriter(&buf, tfrecord.WithCompression(tfrecord.GZIP))

@@ -12,6 +12,8 @@ import (
 // with each compression. It must never panic, every error must be a
 // *RecordError or come from the decompressor, and an uncompressed stream
 // read without error must be exactly the framing of the records returned.
+// Reading by chunks (mixed with Next, as the high bits of mode say) must give
+// the records, offsets and error that Next gives.
 func FuzzReader(f *testing.F) {
 	f.Add(byte(0), frames("hello", "", "world"))
 	f.Add(byte(0), mustHex(f, "3500000000000000d6c55de6"+specExample+"cf2e60ce"))
@@ -30,6 +32,9 @@ func FuzzReader(f *testing.F) {
 		if mode&8 != 0 {
 			opts = append(opts, WithVerifyChecksums(false))
 		}
+		pattern := chunkPatterns[int(mode>>4)%len(chunkPatterns)]
+		diffLogs(t, readMixed(NewReader(bytes.NewReader(in), opts...), pattern), readNext(NewReader(bytes.NewReader(in), opts...)))
+
 		r := NewReader(bytes.NewReader(in), opts...)
 		var framed []byte
 		var err error

@@ -20,10 +20,12 @@ type Reader struct {
 	o    options
 	src  io.Reader     // the input as given
 	br   *bufio.Reader // buffered framed stream; nil until the first Next
+	str  *stream       // the framed stream under br, which ReadChunk reads directly
 	dec  io.Closer     // the decompressor, if any
 	file *os.File      // the file opened by Open, closed by Close
 
 	buf  []byte // the reused buffer of records longer than the read buffer
+	avg  int    // the average framed size of the records of the last chunk
 	off  int64  // offset of the record last returned or failed
 	pos  int64  // offset of the next record
 	err  error  // sticky: once Next fails it keeps failing
@@ -169,7 +171,8 @@ func (r *Reader) init() error {
 		// The decompressors read through this buffer byte by byte.
 		bsrc := bufio.NewReaderSize(src, r.o.bufSize)
 		if _, err := bsrc.Peek(1); err == io.EOF {
-			r.br = bufio.NewReaderSize(eofReader{}, 16)
+			r.str = &stream{r: eofReader{}}
+			r.br = bufio.NewReaderSize(r.str, 16)
 			return nil
 		}
 		src = bsrc
@@ -196,7 +199,8 @@ func (r *Reader) init() error {
 		}
 		return fmt.Errorf("%s%w", r.o.prefix(), err)
 	}
-	r.br = bufio.NewReaderSize(src, r.o.bufSize)
+	r.str = &stream{r: src}
+	r.br = bufio.NewReaderSize(r.str, r.o.bufSize)
 	return nil
 }
 
@@ -214,20 +218,10 @@ func (r *Reader) next() ([]byte, error) {
 		}
 		return nil, r.readErr(err, "length header has %d of %d bytes", len(hdr), headerSize)
 	}
-	length := binary.LittleEndian.Uint64(hdr)
-	if !r.o.noVerify {
-		stored := binary.LittleEndian.Uint32(hdr[8:])
-		if c := MaskedCRC(hdr[:8]); c != stored {
-			return nil, r.corrupt("length crc mismatch (stored 0x%08x, computed 0x%08x)", stored, c)
-		}
+	n, err := r.parseHeader(hdr)
+	if err != nil {
+		return nil, err
 	}
-	if r.o.maxRecord > 0 && length > uint64(r.o.maxRecord) {
-		return nil, r.corrupt("length %d exceeds the limit of %d bytes", length, r.o.maxRecord)
-	}
-	if length > math.MaxInt-headerSize-footerSize {
-		return nil, r.corrupt("length %d is too large", length)
-	}
-	n := int(length)
 	var rec []byte
 	if headerSize+n+footerSize <= r.br.Size() {
 		rec, err = r.readSmall(n)
@@ -239,6 +233,25 @@ func (r *Reader) next() ([]byte, error) {
 	}
 	r.pos += int64(headerSize + n + footerSize)
 	return rec, nil
+}
+
+// parseHeader checks the length header at the start of hdr and returns the
+// record's length.
+func (r *Reader) parseHeader(hdr []byte) (int, error) {
+	length := binary.LittleEndian.Uint64(hdr)
+	if !r.o.noVerify {
+		stored := binary.LittleEndian.Uint32(hdr[8:])
+		if c := MaskedCRC(hdr[:8]); c != stored {
+			return 0, r.corrupt("length crc mismatch (stored 0x%08x, computed 0x%08x)", stored, c)
+		}
+	}
+	if r.o.maxRecord > 0 && length > uint64(r.o.maxRecord) {
+		return 0, r.corrupt("length %d exceeds the limit of %d bytes", length, r.o.maxRecord)
+	}
+	if length > math.MaxInt-headerSize-footerSize {
+		return 0, r.corrupt("length %d is too large", length)
+	}
+	return int(length), nil
 }
 
 // readSmall reads a record that fits in the read buffer: it is checked in
