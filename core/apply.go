@@ -17,6 +17,31 @@ type Tracer interface {
 	Record(op *Op, params any, in []*tensor.Tensor, out []Spec) []*tensor.Tensor
 }
 
+// NestedTracer is implemented by tracers of subgraphs (a branch or loop body traced inside
+// another function being traced): values of the enclosing graph may be used inside, and an op
+// mixing both is recorded by the inner tracer.
+type NestedTracer interface {
+	Tracer
+	Parent() Tracer
+}
+
+// encloses reports whether outer is an ancestor of inner.
+func encloses(outer, inner Tracer) bool {
+	for {
+		n, ok := inner.(NestedTracer)
+		if !ok {
+			return false
+		}
+		inner = n.Parent()
+		if inner == nil {
+			return false
+		}
+		if inner == outer {
+			return true
+		}
+	}
+}
+
 // Symbol is implemented by the graph values that symbolic tensors stand for.
 type Symbol interface {
 	Tracer() Tracer
@@ -70,10 +95,16 @@ func Apply(op *Op, params any, in ...*tensor.Tensor) []*tensor.Tensor {
 		specs[i] = SpecOf(t)
 		if s := t.Symbol(); s != nil {
 			ts := s.(Symbol).Tracer()
-			if tr != nil && tr != ts {
+			switch {
+			case tr == nil || tr == ts || encloses(ts, tr):
+			case encloses(tr, ts):
+				tr = ts // ts is nested inside tr: the op belongs to the inner graph
+			default:
 				errs.Panic(op.name, "inputs belong to different graphs being traced")
 			}
-			tr = ts
+			if tr == nil {
+				tr = ts
+			}
 		}
 	}
 	outSpecs, err := op.infer(params, specs)

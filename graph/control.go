@@ -43,16 +43,21 @@ type WhileParams struct {
 type planCache struct{ m sync.Map }
 
 func (c *planCache) run(g *Graph, args []*tensor.Tensor) ([]*tensor.Tensor, error) {
+	p, err := c.plan(g, args)
+	if err != nil {
+		return nil, err
+	}
+	return p.Run(args)
+}
+
+// plan returns g's plan for arguments like args.
+func (c *planCache) plan(g *Graph, args []*tensor.Tensor) (*Plan, error) {
 	specs := make([]core.Spec, len(args))
 	for i, a := range args {
 		specs[i] = core.SpecOf(a)
 	}
 	if c == nil { // a graph loaded from a file: no cache was made
-		p, err := g.NewPlan(specs)
-		if err != nil {
-			return nil, err
-		}
-		return p.Run(args)
+		return g.NewPlan(specs)
 	}
 	key := fmt.Sprintf("%p|%s", g, signature(specs))
 	p, ok := c.m.Load(key)
@@ -63,7 +68,7 @@ func (c *planCache) run(g *Graph, args []*tensor.Tensor) ([]*tensor.Tensor, erro
 		}
 		p, _ = c.m.LoadOrStore(key, np)
 	}
-	return p.(*Plan).Run(args)
+	return p.(*Plan), nil
 }
 
 var condOp, whileOp *core.Op
@@ -220,18 +225,33 @@ func specsOf(ts []*tensor.Tensor) []core.Spec {
 	return s
 }
 
-// traceBranch traces fn for operands of the given specs into a subgraph (optimised later by
-// optimizeBranches, once tracked captures are lifted).
-func traceBranch(op, which string, specs []core.Spec, fn Branch) *Graph {
-	g, err := Trace(specs, fn)
+// traceBranch traces fn for operands of the given specs into a subgraph nested in the graph the
+// symbolic tensors ins belong to (optimised later by optimizeBranches, once its extra operands
+// are lifted).
+func traceBranch(op, which string, specs []core.Spec, fn Branch, ins ...*tensor.Tensor) *Graph {
+	g, err := trace(enclosing(ins), specs, fn)
 	if err != nil {
 		panic(errs.Wrap(op, fmt.Errorf("%s: %w", which, err)))
 	}
 	return g
 }
 
+// enclosing returns the innermost graph the symbolic tensors among ts belong to.
+func enclosing(ts []*tensor.Tensor) *Graph {
+	var g *Graph
+	for _, t := range ts {
+		if v, ok := t.Symbol().(*Value); ok && (g == nil || v.g.inside(g)) {
+			g = v.g
+		}
+	}
+	return g
+}
+
 func optimizeBranches(op string, gs ...*Graph) {
 	for _, g := range gs {
+		if err := g.Verify(); err != nil {
+			panic(errs.Wrap(op, fmt.Errorf("after tracing: %w", err)))
+		}
 		if err := Optimize(g, DefaultPasses()...); err != nil {
 			panic(errs.Wrap(op, err))
 		}
@@ -264,7 +284,8 @@ func Cond(pred *tensor.Tensor, then, els Branch, operands ...*tensor.Tensor) []*
 		return els(operands)
 	}
 	specs := specsOf(operands)
-	tg, eg := traceBranch("cond", "then branch", specs, then), traceBranch("cond", "else branch", specs, els)
+	ins := append([]*tensor.Tensor{pred}, operands...)
+	tg, eg := traceBranch("cond", "then branch", specs, then, ins...), traceBranch("cond", "else branch", specs, els, ins...)
 	if _, err := mergeBranches(outputSpecs(tg), outputSpecs(eg)); err != nil {
 		panic(errs.Wrap("cond", err))
 	}
@@ -320,40 +341,56 @@ func branchVJP(fn Branch, operands, seeds, lifted []*tensor.Tensor) []*tensor.Te
 	return autodiff.Gradients(tracked, wrt, autodiff.OutputGrads(dys...), autodiff.CreateGraph())
 }
 
-// liftTracked turns the captures of gs that are tracked for gradients into parameters appended
-// after the explicit ones, the same list for every graph (unused ones included), and returns the
-// captured tensors in that order: the control-flow node takes them as inputs, so gradients
-// reach them.
+// liftTracked turns the values of enclosing graphs that gs use, and the captures of gs that are
+// tracked for gradients, into parameters appended after the explicit ones — the same list for
+// every graph (unused ones included) — and returns the tensors in that order: the control-flow
+// node takes them as extra inputs, so values flow in and gradients reach them.
 func liftTracked(gs ...*Graph) []*tensor.Tensor {
 	var lifted []*tensor.Tensor
-	seen := map[*tensor.Tensor]bool{}
+	seen := map[any]bool{}
+	key := func(t *tensor.Tensor) any {
+		if s := t.Symbol(); s != nil {
+			return s
+		}
+		return t
+	}
 	for _, g := range gs {
+		for _, t := range g.outerTensors {
+			if !seen[key(t)] {
+				seen[key(t)] = true
+				lifted = append(lifted, t)
+			}
+		}
 		for _, c := range g.Captures {
-			if autodiff.IsTracked(c.Tensor) && !seen[c.Tensor] {
-				seen[c.Tensor] = true
+			if autodiff.IsTracked(c.Tensor) && !seen[key(c.Tensor)] {
+				seen[key(c.Tensor)] = true
 				lifted = append(lifted, c.Tensor)
 			}
 		}
 	}
 	for _, g := range gs {
+		byKey := map[any]*Value{}
+		for i, t := range g.outerTensors {
+			byKey[key(t)] = g.outer[i]
+		}
 		var keep []*Value
-		byTensor := map[*tensor.Tensor]*Value{}
 		for _, c := range g.Captures {
-			if seen[c.Tensor] {
-				byTensor[c.Tensor] = c
+			if seen[key(c.Tensor)] {
+				byKey[key(c.Tensor)] = c
 			} else {
 				keep = append(keep, c)
 			}
 		}
 		g.Captures = keep
 		for _, t := range lifted {
-			v := byTensor[t]
+			v := byKey[key(t)]
 			if v == nil {
 				v = g.newValue(core.SpecOf(t), KindParam) // unused by this graph
 			}
 			v.Kind, v.Tensor, v.Param = KindParam, nil, len(g.Params)
 			g.Params = append(g.Params, v)
 		}
+		g.outer, g.outerTensors = nil, nil
 	}
 	return lifted
 }
@@ -383,11 +420,11 @@ func While(cond func(state []*tensor.Tensor) *tensor.Tensor, body Branch, maxIte
 		return state
 	}
 	specs := specsOf(state)
-	cg := traceBranch("while", "condition", specs, func(s []*tensor.Tensor) []*tensor.Tensor { return []*tensor.Tensor{cond(s)} })
+	cg := traceBranch("while", "condition", specs, func(s []*tensor.Tensor) []*tensor.Tensor { return []*tensor.Tensor{cond(s)} }, state...)
 	if out := outputSpecs(cg); len(out) != 1 || out[0].DType != dtype.Bool {
 		errs.Panic("while", "the condition must return one bool, got %v", out)
 	}
-	bg := traceBranch("while", "body", specs, body)
+	bg := traceBranch("while", "body", specs, body, state...)
 	optimizeBranches("while", cg, bg)
 	if err := matchParams(bg, outputSpecs(bg)); err != nil || len(bg.Outputs) != len(state) {
 		errs.Panic("while", "body must return the state's dtypes and ranks %v, got %v", specs, outputSpecs(bg))

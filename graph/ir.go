@@ -19,6 +19,12 @@ type Graph struct {
 	nextID   int     // value IDs
 	nextNode int     // node IDs
 	tr       *tracer // set while tracing
+	// parent is the graph being traced around this one (for a subgraph), and outer lists the
+	// values of enclosing graphs used inside, with the symbolic tensors that stood for them:
+	// control-flow ops pass them in as extra operands.
+	parent       *Graph
+	outer        []*Value
+	outerTensors []*tensor.Tensor
 }
 
 // Node is one op application.

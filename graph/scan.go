@@ -92,6 +92,7 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 	args := make([]*tensor.Tensor, nc+ns+p.NumLifted)
 	copy(args[nc+ns:], in[nc+ns:])
 	nOut := len(out) - 2*nc
+	var plan *Plan // every step has the same argument shapes: one plan serves them all
 	for i := range length {
 		for j, c := range carry {
 			tensor.Convert(row(out[nc+nOut+j], i), c) // the carry step i starts from
@@ -100,7 +101,13 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 		for j, x := range in[nc : nc+ns] {
 			args[nc+j] = row(x, i)
 		}
-		res, err := p.plans.run(p.Body, args)
+		if plan == nil {
+			var err error
+			if plan, err = p.plans.plan(p.Body, args); err != nil {
+				return fmt.Errorf("step %d: %w", i, err)
+			}
+		}
+		res, err := plan.Run(args)
 		if err != nil {
 			return fmt.Errorf("step %d: %w", i, err)
 		}
@@ -145,7 +152,7 @@ func Scan(fn ScanFunc, init []*tensor.Tensor, xs ...*tensor.Tensor) (carry, ys [
 		}
 		nOut = len(y)
 		return append(append([]*tensor.Tensor{}, next...), y...)
-	})
+	}, append(append([]*tensor.Tensor{}, init...), xs...)...)
 	lifted := liftTracked(body)
 	optimizeBranches("scan", body)
 	p := ScanParams{Fn: fn, Body: body, NumCarry: nc, NumSeq: ns, NumOut: nOut, NumLifted: len(lifted), Lifted: lifted, plans: &planCache{}}

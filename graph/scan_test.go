@@ -67,3 +67,32 @@ func TestScanRNN(t *testing.T) {
 		t.Fatalf("want a forward and a backward scan node, got %d:\n%s", scans, g)
 	}
 }
+
+func TestScanInsideVariablesBinding(t *testing.T) {
+	r := &rnn{
+		w: autodiff.NewVariable("w", tensor.Random(dtype.Float64, tensor.Normal, 1, 3, 4)),
+		u: autodiff.NewVariable("u", ops.MulScalar(tensor.Random(dtype.Float64, tensor.Normal, 2, 4, 4), 0.5)),
+	}
+	step := func(h0, xs *T) []*T {
+		h, _ := r.run(h0, xs)
+		loss := ops.Sum(ops.Square(h))
+		g := autodiff.GradVariables(loss, r.w, r.u)
+		r.w.Assign(ops.Sub(r.w.Value(), ops.MulScalar(g[0], 0.1)))
+		return []*T{loss, g[0], g[1]}
+	}
+	eagerW, eagerU := r.w.Value().Clone(), r.u.Value().Clone()
+	h0, xs := tensor.Random(dtype.Float64, tensor.Normal, 3, 2, 4), tensor.Random(dtype.Float64, tensor.Normal, 4, 5, 2, 3)
+	want := step(h0, xs)
+	r.w.Assign(eagerW)
+	r.u.Assign(eagerU)
+	f := graph.Compile(step, graph.Variables(func() []*autodiff.Variable { return []*autodiff.Variable{r.w, r.u} }))
+	got, err := f.Call(h0, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if !tensor.AllClose(got[i], want[i].Detach(), 1e-12, 1e-12) {
+			t.Fatalf("result %d: compiled %v, eager %v", i, got[i], want[i])
+		}
+	}
+}

@@ -18,7 +18,15 @@ type tracer struct {
 	replayed map[*core.Node]*Node // eager computations from variables, replayed into g
 }
 
-var _ core.Tracer = (*tracer)(nil)
+var _ core.NestedTracer = (*tracer)(nil)
+
+// Parent returns the tracer of the enclosing graph, or nil.
+func (tr *tracer) Parent() core.Tracer {
+	if tr.g.parent == nil || tr.g.parent.tr == nil {
+		return nil
+	}
+	return tr.g.parent.tr
+}
 
 // Record adds a node for op; symbolic inputs must come from this graph, concrete ones are
 // captured.
@@ -38,15 +46,43 @@ func (tr *tracer) Record(op *core.Op, params any, in []*tensor.Tensor, out []cor
 func (tr *tracer) value(op string, t *tensor.Tensor) *Value {
 	if s := t.Symbol(); s != nil {
 		v, ok := s.(*Value)
-		if !ok || v.g != tr.g {
-			errs.Panic(op, "input comes from another graph being traced")
+		switch {
+		case ok && v.g == tr.g:
+			return v
+		case ok && tr.g.inside(v.g):
+			return tr.g.outerValue(v, t)
 		}
-		return v
+		errs.Panic(op, "input comes from another graph being traced")
 	}
 	if o := core.OriginOf(t); o != nil && o.Op != nil && o.Seq > tr.startSeq {
 		return tr.replay(o, t)
 	}
 	return tr.g.Capture(t)
+}
+
+// inside reports whether g is nested (at any depth) in outer.
+func (g *Graph) inside(outer *Graph) bool {
+	for p := g.parent; p != nil; p = p.parent {
+		if p == outer {
+			return true
+		}
+	}
+	return false
+}
+
+// outerValue returns the value standing inside g for v of an enclosing graph (t is the symbolic
+// tensor used), adding it once.
+func (g *Graph) outerValue(v *Value, t *tensor.Tensor) *Value {
+	for i, o := range g.outerTensors {
+		if o.Symbol() == t.Symbol() {
+			return g.outer[i]
+		}
+	}
+	iv := g.newValue(v.Spec, KindParam)
+	iv.Param = -1 // made a parameter by the control-flow op that owns g
+	g.outer = append(g.outer, iv)
+	g.outerTensors = append(g.outerTensors, t)
+	return iv
 }
 
 // bindVariable makes v read, while g is traced, a symbolic stand-in for its captured storage that
@@ -113,8 +149,13 @@ func (tr *tracer) Assign(target, value *tensor.Tensor) {
 // Errors from fn (a *core.Error panic, such as a shape mismatch) are returned. The variables vars
 // read symbolic stand-ins while fn runs (see [Variables]).
 func Trace(specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor, vars ...*autodiff.Variable) (g *Graph, err error) {
+	return trace(nil, specs, fn, vars...)
+}
+
+// trace traces fn into a graph nested in parent (nil for a top-level graph).
+func trace(parent *Graph, specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor, vars ...*autodiff.Variable) (g *Graph, err error) {
 	defer core.Recover(&err)
-	g = &Graph{}
+	g = &Graph{parent: parent}
 	g.tr = &tracer{g: g, startSeq: core.NextSeq(), replayed: map[*core.Node]*Node{}}
 	defer func() { g.tr = nil }()
 	for _, v := range vars {
@@ -134,6 +175,9 @@ func Trace(specs []core.Spec, fn func(args []*tensor.Tensor) []*tensor.Tensor, v
 			return nil, fmt.Errorf("graph: output %d is nil", i)
 		}
 		g.Outputs = append(g.Outputs, g.tr.value("output", o))
+	}
+	if parent != nil {
+		return g, nil // verified once the owning op has made its outer values parameters
 	}
 	if err := g.Verify(); err != nil {
 		return nil, fmt.Errorf("graph: after tracing: %w", err)
