@@ -1,7 +1,14 @@
 // Package cpu registers Tide's fast CPU kernels, above the reference kernels
 // (core.PriorityFast), for the ops and dtypes where they pay: today the matrix product on the
 // packed, register-tiled GEMM engine (internal/gemm, AVX-512 and AVX2+FMA assembly with a
-// pure-Go fallback and the noasm build tag).
+// pure-Go fallback and the noasm build tag). It also registers, for float32 and float64, the
+// elementwise arithmetic with NumPy broadcasting (add, sub, mul, div, maximum, minimum, pow),
+// the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf, softplus), the
+// reductions (reduce_sum, reduce_max, reduce_min, argmax, argmin) and softmax and log_softmax
+// in fused passes; comparisons for the float and integer types; casts from all but float16 and
+// bfloat16; and where and the helpers of the gradient rules (expand_like, broadcast_to,
+// fill_like, fill) for every dtype: all on the loops of internal/vmath, split across cores
+// only where the work pays for it.
 //
 // Import it for its side effect; packages autodiff and graph do, so every program that trains
 // or compiles models runs on the fast kernels:

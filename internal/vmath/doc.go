@@ -1,0 +1,40 @@
+// Package vmath holds Tide's vectorisable math loops: elementwise arithmetic, comparisons and
+// selection, transcendental functions, reductions and the row loops of softmax, over float32
+// and float64 slices. Package kernels/cpu builds the fast elementwise, reduction and softmax
+// kernels on them.
+//
+// # Loops
+//
+// Every function works on whole slices and runs without per-element calls (except where a doc
+// comment says it calls package math), conversions of whole slices, or allocation. The bodies
+// are straight-line code made of small helpers the compiler inlines, which an out-of-order core
+// overlaps across elements, and each function is a leaf that an assembly kernel (in
+// internal/asm, after a CPU-feature check) can replace one at a time. Names carry the operand
+// kinds: VV takes two slices, VS a slice and a scalar, SV a scalar and a slice (for operations
+// that do not commute). The destination comes first and its length is the loop's; sources must
+// be at least as long. A destination may be one of the sources (each element is read before it
+// is written) but must not overlap one partially.
+//
+// Two traps of the Go compiler shape the code. Float registers have no conditional move, so
+// selections choose between the bits of both candidates in integer registers; and a float
+// conversion writing a register other than the one it reads also waits for that register's old
+// value, which the register allocator can make a dependency from one iteration to the next
+// (a 5x slowdown of Tanh32): the loops never use a float32 input after widening it.
+//
+// # Accuracy
+//
+// Arithmetic (+, −, ×, ÷, sqrt, min, max) is IEEE: correctly rounded, NaN propagating through
+// min and max, +0 above −0. The float32 transcendental functions are table, polynomial or
+// rational approximations evaluated in float64 and rounded once to float32 (scalar float64
+// arithmetic costs what float32 does), so they are correctly rounded but for near-ties: the
+// tests sweep every 61st float32 over each function's domain against float64 math and find at
+// most 0.501 ulp for Exp32, 0.500 for Log32, 0.504 for Tanh32, 0.500 for Sigmoid32, 0.532 for
+// Erf32, 0.501 for Softplus32, and 0.500 for the powers on a grid. Exp64 and Log64 are within
+// an ulp (FreeBSD's algorithms, as package math); the other float64 functions call package
+// math. Subnormal inputs and results are handled (never flushed to zero), NaN propagates, and
+// ±Inf and −0 give the limits IEEE math gives.
+//
+// [Sum32] adds in float32 with eight interleaved accumulators over blocks of 1024 elements,
+// whose sums are then added pairwise: the error is at most about (128 + log2(n/1024) + 3)·ε·Σ|x|
+// (ε = 2^-24) rather than n·ε·Σ|x| for a running sum. Column sums use [AccWiden], in float64.
+package vmath
