@@ -230,10 +230,19 @@ func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 		vals[nIn] = out[0]
 		first = 1
 	}
+	// Only the inputs the chain reads are cut into chunks (a head's own operands are not).
+	chained := make([]bool, nIn+first)
+	for _, st := range steps[first:] {
+		for _, a := range st.Args {
+			if a < nIn+first {
+				chained[a] = true
+			}
+		}
+	}
 	// The chunk is a whole number of rows of the largest trailing block a broadcast input spans.
 	unit, trail := 1, shape.Shape{}
-	for _, t := range vals[:nIn+first] {
-		if t.Size() != n && t.Size() != 1 {
+	for i, t := range vals[:nIn+first] {
+		if chained[i] && t.Size() != n && t.Size() != 1 {
 			s := trimOnes(t.Shape())
 			if t.Size() > unit {
 				unit, trail = t.Size(), s
@@ -243,8 +252,8 @@ func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 	if unit > 1 && (n%unit != 0 || !trail.Equal(out[0].Shape()[out[0].Rank()-len(trail):])) {
 		return runFusedWhole(p, in, out)
 	}
-	for _, t := range vals[:nIn+first] {
-		if t.Size() != n && t.Size() != 1 && unit%t.Size() != 0 {
+	for i, t := range vals[:nIn+first] {
+		if chained[i] && t.Size() != n && t.Size() != 1 && unit%t.Size() != 0 {
 			return runFusedWhole(p, in, out)
 		}
 	}
@@ -271,7 +280,9 @@ func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 	planFor := func(regs []*tensor.Tensor) (*stepPlan, error) {
 		sp := &stepPlan{kernels: make([]core.Kernel, len(steps)), specs: make([]core.Spec, len(regs))}
 		for i, r := range regs[:nIn+first] {
-			sp.specs[i] = core.SpecOf(r)
+			if r != nil { // a head's operand, not read by the chain
+				sp.specs[i] = core.SpecOf(r)
+			}
 		}
 		for i := first; i < len(steps); i++ {
 			s := steps[i]
@@ -296,7 +307,9 @@ func runFused(p FusedParams, in, out []*tensor.Tensor) error {
 	for lo := 0; lo < n; lo += chunk {
 		hi := min(lo+chunk, n)
 		for i, t := range vals[:nIn+first] {
-			regs[i] = view(t, lo, hi)
+			if chained[i] {
+				regs[i] = view(t, lo, hi)
+			}
 		}
 		sp := plans[hi-lo]
 		if sp == nil {
