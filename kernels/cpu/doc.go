@@ -8,7 +8,10 @@
 // in fused passes; comparisons for the float and integer types; casts from all but float16 and
 // bfloat16; and where and the helpers of the gradient rules (expand_like, broadcast_to,
 // fill_like, fill) for every dtype: all on the loops of internal/vmath, split across cores
-// only where the work pays for it.
+// only where the work pays for it. Convolutions (conv, conv_transpose, conv_filter_grad) run on
+// the GEMM micro-kernels directly over NHWC images (no column matrix; one packed input row
+// serves every kernel row), with tiled im2col onto the GEMM for the other layouts and CPUs;
+// pooling forward and backward are direct NHWC loops.
 //
 // Import it for its side effect; packages autodiff and graph do, so every program that trains
 // or compiles models runs on the fast kernels:
