@@ -12,12 +12,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tideml/tide/autodiff"
-	"github.com/tideml/tide/core"
-	"github.com/tideml/tide/dtype"
-	"github.com/tideml/tide/graph"
 	"github.com/tideml/tide/ops"
-	"github.com/tideml/tide/shape"
 	"github.com/tideml/tide/tensor"
 )
 
@@ -60,7 +55,7 @@ func benchCases() []benchCase {
 			benchCase{name: fmt.Sprintf("elementwise/f32/exp/%d", n), bytes: 8 * float64(n), setup: elementwiseCase(n, false)})
 	}
 	for _, opt := range []string{"sgd", "adam"} {
-		cs = append(cs, benchCase{name: "train/mlp_784_512_512_10/b128/" + opt, samples: 128, setup: mlpCase(opt)})
+		cs = append(cs, benchCase{name: "train/mlp_784_512_512_10/b128/" + opt, samples: 128, setup: mlpTrainCase(opt)})
 	}
 	slices.SortStableFunc(cs, func(a, b benchCase) int { return benchOrder(a.name) - benchOrder(b.name) })
 	return cs
@@ -90,90 +85,6 @@ func elementwiseCase(n int, add bool) func(benchConfig) (func() error, error) {
 			return func() error { ops.Add(a, b); return nil }, nil
 		}
 		return func() error { ops.Exp(a); return nil }, nil
-	}
-}
-
-// mlpCase is a train step of a 784-512-512-10 relu MLP with softmax cross-entropy on a batch of
-// 128, updated with SGD (lr 0.01) or Adam (lr 0.001), as in the reference script.
-func mlpCase(opt string) func(benchConfig) (func() error, error) {
-	return func(cfg benchConfig) (func() error, error) {
-		sizes := []int{784, 512, 512, 10}
-		var params []*autodiff.Variable
-		for i := 0; i+1 < len(sizes); i++ {
-			limit := math.Sqrt(6 / float64(sizes[i]+sizes[i+1]))
-			w := ops.MulScalar(ops.AddScalar(tensor.RandomUniform(uint64(i), sizes[i], sizes[i+1]), -0.5), 2*limit)
-			params = append(params, autodiff.NewVariable(fmt.Sprintf("w%d", i), w), autodiff.NewVariable(fmt.Sprintf("b%d", i), tensor.Zeros(dtype.Float32, sizes[i+1])))
-		}
-		update := sgdUpdate(0.01)
-		if opt == "adam" {
-			update = adamUpdate(params, 1e-3)
-		}
-		step := func(x, labels *tensor.Tensor) *tensor.Tensor {
-			h := x
-			for i := 0; i < len(params); i += 2 {
-				h = ops.Add(ops.MatMul(h, params[i].Value()), params[i+1].Value())
-				if i+2 < len(params) {
-					h = ops.Relu(h)
-				}
-			}
-			loss := softmaxCrossEntropy(h, labels)
-			update(params, autodiff.GradVariables(loss, params...))
-			return loss
-		}
-		x := tensor.RandomNormal(7, 128, 784)
-		onehot := tensor.Zeros(dtype.Float32, 128, 10)
-		for i := range 128 {
-			onehot.Set(1, i, i%10)
-		}
-		if cfg.eager {
-			return func() error { step(x, onehot); return nil }, nil
-		}
-		f := graph.Compile(step, graph.InputSpecs(core.Spec{DType: dtype.Float32, Shape: shape.Of(-1, 784)}, core.Spec{DType: dtype.Float32, Shape: shape.Of(-1, 10)}))
-		return func() error { _, err := f.Call(x, onehot); return err }, nil
-	}
-}
-
-// softmaxCrossEntropy is the mean over the batch of −Σ onehot·log_softmax(logits), computed
-// stably with the row maximum subtracted.
-func softmaxCrossEntropy(logits, onehot *tensor.Tensor) *tensor.Tensor {
-	m := autodiff.StopGradient(ops.MaxKeepDims(logits, -1))
-	z := ops.Sub(logits, m)
-	lse := ops.Log(ops.SumKeepDims(ops.Exp(z), -1))
-	return ops.Mean(ops.Sum(ops.Mul(onehot, ops.Sub(lse, z)), -1))
-}
-
-type updateFunc func(params []*autodiff.Variable, grads []*tensor.Tensor)
-
-func sgdUpdate(lr float64) updateFunc {
-	return func(params []*autodiff.Variable, grads []*tensor.Tensor) {
-		for i, p := range params {
-			p.Assign(ops.Sub(p.Value().Detach(), ops.MulScalar(grads[i], lr)))
-		}
-	}
-}
-
-// adamUpdate is Adam as PyTorch computes it (epsilon outside the square root, bias-corrected).
-func adamUpdate(params []*autodiff.Variable, lr float64) updateFunc {
-	const b1, b2, eps = 0.9, 0.999, 1e-8
-	ms, vs := make([]*autodiff.Variable, len(params)), make([]*autodiff.Variable, len(params))
-	for i, p := range params {
-		ms[i] = autodiff.NewVariable(p.Name()+"/m", tensor.Zeros(p.DType(), p.Shape()...), autodiff.NotTrainable())
-		vs[i] = autodiff.NewVariable(p.Name()+"/v", tensor.Zeros(p.DType(), p.Shape()...), autodiff.NotTrainable())
-	}
-	t := autodiff.NewVariable("step", tensor.Scalar(float32(0)), autodiff.NotTrainable())
-	return func(params []*autodiff.Variable, grads []*tensor.Tensor) {
-		step := ops.AddScalar(t.Value().Detach(), 1)
-		t.Assign(step)
-		c1 := ops.Sub(tensor.Scalar(float32(1)), ops.Pow(tensor.Scalar(float32(b1)), step))
-		c2 := ops.Sub(tensor.Scalar(float32(1)), ops.Pow(tensor.Scalar(float32(b2)), step))
-		for i, p := range params {
-			m := ops.Add(ops.MulScalar(ms[i].Value().Detach(), b1), ops.MulScalar(grads[i], 1-b1))
-			v := ops.Add(ops.MulScalar(vs[i].Value().Detach(), b2), ops.MulScalar(ops.Square(grads[i]), 1-b2))
-			ms[i].Assign(m)
-			vs[i].Assign(v)
-			upd := ops.Div(ops.Div(m, c1), ops.AddScalar(ops.Sqrt(ops.Div(v, c2)), eps))
-			p.Assign(ops.Sub(p.Value().Detach(), ops.MulScalar(upd, lr)))
-		}
 	}
 }
 
@@ -227,6 +138,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
+	defer removeBenchTemp() // the data cases' temporary files
 	re, err := regexp.Compile(*filter)
 	if err != nil {
 		fmt.Fprintf(stderr, "tide bench: bad -filter: %v\n", err)
