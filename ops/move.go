@@ -679,3 +679,10 @@ func Flatten(x *Tensor, axis int) *Tensor {
 // Flatten layer: [N, H, W, C] becomes [N, H·W·C] and [N] becomes [N 1]. It is Flatten(x, 1) and
 // panics with a *core.Error on a scalar.
 func FlattenBatch(x *Tensor) *Tensor { return Flatten(x, 1) }
+
+// SliceBounds resolves p for an input of shape s: the first index and the step along every axis
+// (clamped as Slice does) and the output shape. Fast kernels use it to read params exactly as
+// the reference kernel does.
+func SliceBounds(p SliceParams, s shape.Shape) (starts, steps []int, out shape.Shape, err error) {
+	return mvSliceBounds(p, s)
+}

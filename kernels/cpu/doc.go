@@ -11,7 +11,8 @@
 // only where the work pays for it. Convolutions (conv, conv_transpose, conv_filter_grad) run on
 // the GEMM micro-kernels directly over NHWC images (no column matrix; one packed input row
 // serves every kernel row), with tiled im2col onto the GEMM for the other layouts and CPUs;
-// pooling forward and backward are direct NHWC loops.
+// pooling forward and backward are direct NHWC loops; transpose and strided slices are strided
+// row copies for every dtype.
 //
 // Import it for its side effect; packages autodiff and graph do, so every program that trains
 // or compiles models runs on the fast kernels:
