@@ -141,3 +141,13 @@ func DropoutMask(p DropoutParams, dims ...int) *Tensor {
 	}
 	return Where(Greater(m, scalarLike(m, 0)), scalarLike(m, 1), scalarLike(m, 0))
 }
+
+// DropoutStream returns what a dropout kernel needs to reproduce the reference mask exactly: the
+// Philox key seed and stream (element i keeps when word i of the stream is >= threshold), and
+// the scale of kept elements. step is the value of the optional step input (0 without one).
+func DropoutStream(p DropoutParams, step int64) (seed, stream, threshold uint64, scale float64) {
+	if p.Rate < 1 {
+		scale = 1 / (1 - p.Rate)
+	}
+	return p.Seed, nnDropoutStreams + p.Step + uint64(step), nnDropoutThreshold(p.Rate), scale
+}

@@ -12,7 +12,7 @@
 // the GEMM micro-kernels directly over NHWC images (no column matrix; one packed input row
 // serves every kernel row), with tiled im2col onto the GEMM for the other layouts and CPUs;
 // pooling forward and backward are direct NHWC loops; transpose and strided slices are strided
-// row copies for every dtype.
+// row copies for every dtype; dropout draws its Philox mask a block at a time.
 //
 // Import it for its side effect; packages autodiff and graph do, so every program that trains
 // or compiles models runs on the fast kernels:
