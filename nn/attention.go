@@ -277,7 +277,7 @@ func (l *MultiHeadAttentionLayer) Attend(ctx Context, in AttentionInputs) (out, 
 	kh := l.project(g.fold(k), l.kK, l.kB, g)
 	vh := l.project(g.fold(v), l.vK, l.vB, g)
 	if mask != nil {
-		mask = attUnsqueeze(mask, -3) // the heads' axis, counted from the end of the scores
+		mask = ops.Unsqueeze(mask, -3) // the heads' axis, counted from the end of the scores
 	}
 	probs := attMaskedSoftmax(ops.MatMulT(qh, kh, false, true), mask) // [..., heads, Tq, Tv]
 	drop := probs
@@ -337,7 +337,7 @@ func (l *MultiHeadAttentionLayer) build(q, k, v *tensor.Tensor) {
 // project maps x [batch, other..., T, features] to [batch, other..., heads, T, size].
 func (l *MultiHeadAttentionLayer) project(x *tensor.Tensor, kernel, bias *autodiff.Variable, g attGeometry) *tensor.Tensor {
 	w := ops.Transpose(kernel.Value(), 1, 0, 2) // [heads, features, size]
-	y := ops.MatMul(attUnsqueeze(x, g.head), w)
+	y := ops.MatMul(ops.Unsqueeze(x, g.head), w)
 	if bias != nil {
 		b := bias.Value()
 		y = ops.Add(y, ops.Reshape(b, b.Dim(0), 1, b.Dim(1)))
@@ -350,11 +350,11 @@ func (l *MultiHeadAttentionLayer) project(x *tensor.Tensor, kernel, bias *autodi
 func (l *MultiHeadAttentionLayer) mask(in AttentionInputs, q, v *tensor.Tensor, g attGeometry) *tensor.Tensor {
 	var m *tensor.Tensor
 	if qm := attBool(in.QueryMask); qm != nil {
-		m = attAnd(m, attUnsqueeze(g.foldMask(qm, q, l), -1))
+		m = attAnd(m, ops.Unsqueeze(g.foldMask(qm, q, l), -1))
 	}
 	for _, vm := range []*tensor.Tensor{in.ValueMask, in.KeyMask} {
 		if vm = attBool(vm); vm != nil {
-			m = attAnd(m, attUnsqueeze(g.foldMask(vm, v, l), -2))
+			m = attAnd(m, ops.Unsqueeze(g.foldMask(vm, v, l), -2))
 		}
 	}
 	if in.UseCausalMask || l.causal {
@@ -634,7 +634,7 @@ func (l *AttentionLayer) Attend(ctx Context, in AttentionInputs) (out, scores *t
 	s := l.scores(q, k)
 	mask := attAnd(attBool(in.ValueMask), attBool(in.KeyMask))
 	if mask != nil {
-		mask = attUnsqueeze(mask, -2) // [batch, 1, Tv]
+		mask = ops.Unsqueeze(mask, -2) // [batch, 1, Tv]
 	}
 	if in.UseCausalMask || l.causal {
 		mask = attAnd(mask, attCausal(q, v))
@@ -654,7 +654,7 @@ func (l *AttentionLayer) Attend(ctx Context, in AttentionInputs) (out, scores *t
 	}
 	out = ops.MatMul(drop, v)
 	if qm := attBool(in.QueryMask); qm != nil {
-		out = ops.Mul(out, ops.Cast(attUnsqueeze(qm, -1), out.DType()))
+		out = ops.Mul(out, ops.Cast(ops.Unsqueeze(qm, -1), out.DType()))
 	}
 	return out, w
 }
@@ -668,7 +668,7 @@ func (l *AttentionLayer) scores(q, k *tensor.Tensor) *tensor.Tensor {
 		}
 		return s
 	}
-	sum := ops.Add(attUnsqueeze(q, -2), attUnsqueeze(k, -3)) // [batch, Tq, Tv, dim]
+	sum := ops.Add(ops.Unsqueeze(q, -2), ops.Unsqueeze(k, -3)) // [batch, Tq, Tv, dim]
 	if l.additive {
 		t := ops.Tanh(sum)
 		if l.scale != nil {
@@ -877,36 +877,4 @@ func (l *TransformerEncoderLayer) Config() map[string]any {
 	c["intermediate_dim"], c["num_heads"], c["dropout"] = l.inter, l.heads, l.rate
 	c["activation"], c["layer_norm_epsilon"], c["normalize_first"] = l.actName, l.eps, l.first
 	return c
-}
-
-// attUnsqueeze inserts an axis of size 1 at axis (negative counts from the end of the result).
-// ops.Unsqueeze reshapes, which cannot infer two unknown dimensions (a traced [batch, time]
-// tensor); then the axis is made by broadcasting x to a tensor of the wanted shape built from
-// a one-hot of depth 1 (which appends the axis) moved into place.
-func attUnsqueeze(x *tensor.Tensor, axis int) *tensor.Tensor {
-	r := x.Rank() + 1
-	if axis < 0 {
-		axis += r
-	}
-	unknown := 0
-	for _, d := range x.Shape() {
-		if d < 0 {
-			unknown++
-		}
-	}
-	if unknown <= 1 {
-		return ops.Unsqueeze(x, axis)
-	}
-	like := ops.OneHot(ops.ZerosLike(ops.Cast(autodiff.StopGradient(x), dtype.Int32)), 1, dtype.Uint8) // [x..., 1]
-	if axis != r-1 {
-		perm := make([]int, 0, r)
-		for i := 0; i < r-1; i++ {
-			if i == axis {
-				perm = append(perm, r-1)
-			}
-			perm = append(perm, i)
-		}
-		like = ops.Transpose(like, perm...)
-	}
-	return ops.ExpandLike(x, like, axis)
 }

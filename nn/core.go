@@ -313,7 +313,7 @@ func (l *FlattenLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.Tenso
 	if x.Rank() < 2 || n < 0 {
 		return l.Finish(ops.FlattenBatch(x))
 	}
-	return l.Finish(reshapeBatch(x, n))
+	return l.Finish(ops.Reshape(x, -1, n))
 }
 
 // Config returns data_format.
@@ -371,7 +371,7 @@ func (l *ReshapeLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.Tenso
 		}
 		target[free] = n / known
 	}
-	return l.Finish(reshapeBatch(x, target...))
+	return l.Finish(ops.Reshape(x, append([]int{-1}, target...)...))
 }
 
 // Config returns target_shape.
@@ -435,7 +435,7 @@ func (l *RepeatVectorLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.
 	if x.Rank() != 2 {
 		panic(l.errorf("needs an input of rank 2, got shape %v", x.Shape()))
 	}
-	return l.Finish(ops.Repeat(expandAxis(x, 1), 1, l.n))
+	return l.Finish(ops.Repeat(ops.Unsqueeze(x, 1), 1, l.n))
 }
 
 // Config returns n.
@@ -561,7 +561,7 @@ func Masking(maskValue float64, opts ...Option) *MaskingLayer {
 // Call zeroes the masked timesteps.
 func (l *MaskingLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.Tensor {
 	x := l.one(inputs)
-	keep := expandAxis(l.ComputeMask(x), -1)
+	keep := ops.Unsqueeze(l.ComputeMask(x), -1)
 	return l.Finish(ops.Mul(x, ops.Cast(keep, x.DType())))
 }
 

@@ -116,7 +116,7 @@ func (l *MergeLayer) dot(a, b *tensor.Tensor) *tensor.Tensor {
 	y := ops.DotGeneral(a, b, ops.DotDims{LhsContracting: []int{ax}, RhsContracting: []int{bx},
 		LhsBatch: []int{0}, RhsBatch: []int{0}})
 	if y.Rank() == 1 {
-		y = expandAxis(y, 1)
+		y = ops.Unsqueeze(y, 1)
 	}
 	return y
 }

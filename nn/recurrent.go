@@ -309,9 +309,9 @@ func (l *RNNLayer) run(ctx Context, x, mask *tensor.Tensor, init []*tensor.Tenso
 	}
 	states := l.initialStates(x, init)
 	if l.back {
-		x = rnnReverse(x, 1)
+		x = ops.Flip(x, 1)
 		if mask != nil {
-			mask = rnnReverse(mask, 1)
+			mask = ops.Flip(mask, 1)
 		}
 	}
 	last, seq, final := l.scan(ctx, x, mask, states)
@@ -471,34 +471,6 @@ func rnnClassName(l Layer) string {
 		return c.ClassName()
 	}
 	return "Layer"
-}
-
-// rnnReverse reverses x along axis. ops.Flip does it, but while tracing with the axis unknown
-// its gradient (that of a strided slice, computed from the static shape) is wrong, so an unknown
-// axis is reversed by a gather of the indices n-1, ..., 0 made at run time, whose gradient is
-// right.
-func rnnReverse(x *tensor.Tensor, axis int) *tensor.Tensor {
-	if x.Dim(axis) >= 0 {
-		return ops.Flip(x, axis)
-	}
-	perm := []int{axis}
-	for a := 0; a < x.Rank(); a++ {
-		if a != axis {
-			perm = append(perm, a)
-		}
-	}
-	inv := make([]int, len(perm))
-	for i, p := range perm {
-		inv[p] = i
-	}
-	xt := ops.Transpose(x, perm...) // the axis first
-	line := autodiff.StopGradient(xt)
-	for a := 1; a < line.Rank(); a++ {
-		line = ops.SliceAxis(line, a, 0, 1, 1)
-	}
-	ones := ops.OnesLike(ops.Cast(ops.Reshape(line, -1), dtype.Int64)) // [n]
-	idx := ops.Sub(ops.Sum(ones), ops.Cumsum(ones, 0))                 // n-1, ..., 0
-	return ops.Transpose(ops.GatherND(xt, ops.Unsqueeze(idx, 1), 0), inv...)
 }
 
 // rnnDimsFit reports whether two shapes agree where both are known.

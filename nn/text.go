@@ -526,7 +526,7 @@ func (l *IntegerLookupLayer) indices(x *tensor.Tensor) *tensor.Tensor {
 		g := ops.Gather(tensor.FromSlice(table, len(table)), ops.ClipScalar(x, 0, float64(hi)), 0)
 		found = ops.Where(in, g, ops.FullLike(x, notFound))
 	} else {
-		eq := ops.Equal(attUnsqueeze(x, -1), tensor.FromSlice(keys, len(keys))) // [..., V]
+		eq := ops.Equal(ops.Unsqueeze(x, -1), tensor.FromSlice(keys, len(keys))) // [..., V]
 		pos := ops.Argmax(ops.Cast(eq, dtype.Int32), -1)
 		g := ops.Gather(tensor.FromSlice(vals, len(vals)), pos, 0)
 		found = ops.Where(ops.Any(eq, -1), g, ops.FullLike(x, notFound))

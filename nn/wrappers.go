@@ -141,7 +141,7 @@ func (l *BidirectionalLayer) CallMasked(ctx Context, masks []*tensor.Tensor, inp
 	ob := l.bwd.run(ctx, x, mask, sb)
 	yf, yb := of[0], ob[0]
 	if l.retSeq {
-		yb = rnnReverse(yb, 1)
+		yb = ops.Flip(yb, 1)
 	}
 	var out []*tensor.Tensor
 	switch l.mode {
@@ -289,7 +289,7 @@ func (l *TimeDistributedLayer) unfold(x, y *tensor.Tensor) *tensor.Tensor {
 		bt = ops.Sum(bt, -1)
 	}
 	for bt.Rank() < 2+len(out) {
-		bt = attUnsqueeze(bt, -1)
+		bt = ops.Unsqueeze(bt, -1)
 	}
 	like := ops.Add(bt, tensor.Zeros(dtype.Uint8, out...))
 	return ops.ReshapeLike(y, like)
