@@ -1,9 +1,14 @@
-// Command asm generates the GEMM micro-kernels of internal/asm/f32 and
-// internal/asm/f64 with avo. It is run by the go:generate lines in the stub
-// files, one element type at a time:
+// Command asm generates the assembly of internal/asm/f32 and internal/asm/f64
+// with avo. It is run by the go:generate lines in the stub files, one element
+// type and one set of kernels (one .s file) at a time:
 //
 //	go run . -type f32 -out ../f32/gemm_amd64.s
 //	go run . -type f64 -out ../f64/gemm_amd64.s
+//	go run . -type f32 -set math -out ../f32/math_amd64.s
+//	go run . -type f32 -set pool -out ../f32/pool_amd64.s
+//
+// The sets: gemm (micro-kernels, packing, level-1 vectors), math
+// (transcendental functions) and pool (pooling windows).
 package main
 
 import (
@@ -22,13 +27,33 @@ func main() {
 	// imported; a separate set avoids redefining them.
 	fs := flag.NewFlagSet("asm", flag.ExitOnError)
 	typ := fs.String("type", "f32", "element type of the kernels: f32 or f64")
+	set := fs.String("set", "gemm", "kernels to generate: gemm, math or pool")
 	avoFlags := build.NewFlags(fs)
 	fs.Parse(os.Args[1:])
 
 	ctx := build.NewContext()
 	ctx.ConstraintExpr("!noasm,amd64")
+	switch *set {
+	case "gemm":
+		generateGemm(ctx, *typ)
+	case "math":
+		generateMath(ctx, *typ)
+	case "pool":
+		generatePool(ctx, *typ)
+	default:
+		fmt.Fprintf(os.Stderr, "asm: unknown -set %q\n", *set)
+		os.Exit(2)
+	}
+	if status := build.Main(avoFlags.Config(), ctx); status != 0 {
+		os.Exit(status)
+	}
+}
+
+// generateGemm adds the GEMM micro-kernels, the packing routines and the
+// level-1 vector routines of element type typ to ctx.
+func generateGemm(ctx *build.Context, typ string) {
 	var kernels []kernel
-	switch *typ {
+	switch typ {
 	case "f32":
 		kernels = []kernel{
 			{name: "GemmAVX512", elem: f32, isa: avx512, mr: 14, nvec: 2, unroll: 4},
@@ -40,7 +65,7 @@ func main() {
 			{name: "GemmAVX2", elem: f64, isa: avx2, mr: 6, nvec: 2, unroll: 4},
 		}
 	default:
-		fmt.Fprintf(os.Stderr, "asm: unknown -type %q\n", *typ)
+		fmt.Fprintf(os.Stderr, "asm: unknown -type %q\n", typ)
 		os.Exit(2)
 	}
 	for _, k := range kernels {
@@ -49,12 +74,9 @@ func main() {
 			k.generateEdge(ctx)
 		}
 	}
-	lanes := map[string]int{"f32": 16, "f64": 8}[*typ]
+	lanes := map[string]int{"f32": 16, "f64": 8}[typ]
 	packer{elem: kernels[0].elem, lanes: lanes}.generate(ctx)
 	vec{elem: kernels[0].elem, lanes: lanes}.generate(ctx)
-	if status := build.Main(avoFlags.Config(), ctx); status != 0 {
-		os.Exit(status)
-	}
 }
 
 // elemType describes a floating-point element type and its instructions.
