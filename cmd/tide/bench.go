@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"os"
 	"regexp"
 	"runtime"
 	"slices"
@@ -135,6 +136,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	minTime := fs.Duration("mintime", 500*time.Millisecond, "minimum time of each of the samples")
 	reps := fs.Int("reps", 5, "samples per case (the median is reported)")
 	list := fs.Bool("list", false, "list the case names and exit")
+	compare := fs.String("compare", "", "reference results (run-reference.sh output: JSON lines or an array) to print speed ratios against")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -147,6 +149,13 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	if *threads < 1 || *reps < 1 {
 		fmt.Fprintln(stderr, "tide bench: -threads and -reps must be positive")
 		return 2
+	}
+	var refs map[refKey]benchResult
+	if *compare != "" {
+		if refs, err = readReference(*compare); err != nil {
+			fmt.Fprintf(stderr, "tide bench: -compare: %v\n", err)
+			return 2
+		}
 	}
 	runtime.GOMAXPROCS(*threads)
 	engine := "tide-compiled"
@@ -183,7 +192,11 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 		results = append(results, r)
 		if !*asJSON {
-			fmt.Fprintln(stdout, formatResult(r))
+			line := formatResult(r)
+			if ref, ok := refs[refKey{r.Name, r.Threads}]; ok && ref.NsPerOp > 0 {
+				line += fmt.Sprintf("   %5.2fx %s", ref.NsPerOp/r.NsPerOp, ref.Engine)
+			}
+			fmt.Fprintln(stdout, line)
 		}
 	}
 	if *asJSON {
@@ -198,6 +211,57 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	return 0
+}
+
+// refKey identifies a reference result: the same case on the same number of threads.
+type refKey struct {
+	name    string
+	threads int
+}
+
+// readReference reads reference results as run-reference.sh prints them (one JSON object per
+// line) or as `tide bench -json` does (one array), keyed by case and thread count.
+func readReference(path string) (map[refKey]benchResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	dec := json.NewDecoder(f)
+	refs := map[refKey]benchResult{}
+	add := func(r benchResult) error {
+		if r.Name == "" || r.Threads < 1 || !(r.NsPerOp > 0) {
+			return fmt.Errorf("%s: result %+v lacks a name, a thread count or a positive ns_per_op", path, r)
+		}
+		refs[refKey{r.Name, r.Threads}] = r
+		return nil
+	}
+	for {
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("%s: offset %d: %v", path, dec.InputOffset(), err)
+		}
+		var rs []benchResult
+		if len(raw) > 0 && raw[0] == '[' {
+			if err := json.Unmarshal(raw, &rs); err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
+			}
+		} else {
+			var r benchResult
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
+			}
+			rs = []benchResult{r}
+		}
+		for _, r := range rs {
+			if err := add(r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return refs, nil
 }
 
 func formatResult(r benchResult) string {
