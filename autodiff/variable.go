@@ -16,7 +16,8 @@ import (
 // place, so a graph that captured the variable sees the new value on its next call.
 type Variable struct {
 	name      string
-	trainable bool
+	trainable bool // created trainable
+	frozen    bool // made untrainable by SetFrozen; guarded by mu
 	mu        sync.Mutex
 	value     *tensor.Tensor
 	bound     atomic.Pointer[tensor.Tensor] // a symbolic stand-in while a function is traced
@@ -54,8 +55,48 @@ func NewVariable(name string, init *tensor.Tensor, opts ...VariableOption) *Vari
 // Name returns the variable's name.
 func (v *Variable) Name() string { return v.name }
 
-// Trainable reports whether the variable is tracked for gradients.
-func (v *Variable) Trainable() bool { return v.trainable }
+// Trainable reports whether the variable is tracked for gradients: it was created trainable and
+// is not frozen.
+func (v *Variable) Trainable() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.trainable && !v.frozen
+}
+
+// SetFrozen freezes (true) or unfreezes (false) a variable created trainable: a frozen variable is
+// not tracked for gradients, so optimizers leave it alone and no gradient is computed for it, as
+// Keras's layer.trainable = False does. Variables created with [NotTrainable] stay untrainable
+// either way. Graphs compiled before the change still compute what they traced: compile again
+// (package models does so itself).
+func (v *Variable) SetFrozen(frozen bool) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if !v.trainable || v.frozen == frozen {
+		v.frozen = frozen
+		return
+	}
+	v.frozen = frozen
+	freezeGen.Add(1)
+	if frozen {
+		v.value.SetOrigin(leaf(v.value))
+	} else {
+		v.value.SetNode(leaf(v.value))
+	}
+}
+
+// freezeGen counts the changes SetFrozen made.
+var freezeGen atomic.Uint64
+
+// FreezeGeneration returns a number that changes whenever SetFrozen changes whether a variable
+// is trainable, so that a cache of compiled training steps can tell it must trace again.
+func FreezeGeneration() uint64 { return freezeGen.Load() }
+
+// Frozen reports whether SetFrozen froze the variable.
+func (v *Variable) Frozen() bool {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.frozen
+}
 
 // DType returns the element type.
 func (v *Variable) DType() dtype.DType { return v.value.DType() }

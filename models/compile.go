@@ -94,7 +94,8 @@ type trainer struct {
 
 	mu         sync.Mutex
 	fns        map[string]*graph.Function
-	steps      int64 // train steps done (the Step of the next one)
+	freezeGen  uint64 // autodiff.FreezeGeneration when fns were traced
+	steps      int64  // train steps done (the Step of the next one)
 	optIsBuilt bool
 	customKeys []string
 	resolved   bool // resolveOutputs has fixed the per-output losses

@@ -52,6 +52,11 @@
 // ([BatchSize]). [Model.Evaluate], [Model.Predict], [Model.TrainOnBatch],
 // [Model.TestOnBatch] and [Model.PredictOnBatch] complete the set.
 //
+// Transfer learning freezes layers with SetTrainable(false) on a layer or a whole (sub)model
+// ([Model.SetTrainable]): the frozen weights count as non-trainable in the summary and keep their
+// values through Fit; unfreezing them later needs no new Compile, since the compiled steps are
+// traced again when any weight is frozen or unfrozen.
+//
 // Mistakes surface as errors, not panics: a layer that does not fit its input is reported by
 // Sequential/Functional/Compile/Fit with the layer's name and class, the op and the shapes.
 // A cancelled context makes Fit return after the step under way with the history so far.

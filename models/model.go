@@ -52,9 +52,10 @@ type Model struct {
 	modelOut []core.Spec              // the model's output specs, once built
 	subOuts  map[nn.Layer][]core.Spec // FromLayer: the sub-layers' output specs, found by Summary
 
-	train *trainer  // set by Compile
-	stop  bool      // StopTraining was called
-	fit   *fitState // while Fit runs
+	train  *trainer  // set by Compile
+	stop   bool      // StopTraining was called
+	frozen bool      // SetTrainable(false) was called last
+	fit    *fitState // while Fit runs
 }
 
 var _ nn.Layer = (*Model)(nil)
@@ -509,6 +510,23 @@ func (m *Model) TrainableWeights() []*autodiff.Variable {
 	}
 	return out
 }
+
+// SetTrainable freezes (false) or unfreezes (true) every layer of the model, nested models
+// included, as Keras's model.trainable: see [nn.Base.SetTrainable]. The usual transfer-learning
+// recipe freezes a pretrained base, trains a new head, then unfreezes the base (or some of its
+// layers, with their own SetTrainable) and trains again with a small learning rate. The model's
+// compiled steps are traced again after such a change; there is no need to call Compile again.
+func (m *Model) SetTrainable(on bool) {
+	m.frozen = !on
+	for _, l := range m.allLayers() {
+		if s, ok := l.(interface{ SetTrainable(bool) }); ok {
+			s.SetTrainable(on)
+		}
+	}
+}
+
+// IsTrainable reports whether the model was left trainable (not frozen with SetTrainable).
+func (m *Model) IsTrainable() bool { return !m.frozen }
 
 // NonTrainableWeights returns the model's other variables (moving statistics).
 func (m *Model) NonTrainableWeights() []*autodiff.Variable {

@@ -129,6 +129,11 @@ func (m *Model) compiled(kind stepKind, fn func(...*tensor.Tensor) []*tensor.Ten
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if g := autodiff.FreezeGeneration(); g != t.freezeGen {
+		// A weight was frozen or unfrozen: the steps traced before compute the wrong update.
+		clear(t.fns)
+		t.freezeGen = g
+	}
 	if f, ok := t.fns[key.String()]; ok {
 		return f
 	}

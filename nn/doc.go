@@ -34,6 +34,12 @@
 // optimizer updates by [Base.Constrain] or, in a compiled step, with [Base.ConstraintOf] before
 // the assignment.
 //
+// SetTrainable(false) freezes a layer as Keras's layer.trainable = False: its weights stop being
+// tracked for gradients (no gradient is computed for them, optimizers skip them), a frozen
+// BatchNormalization normalises with its moving statistics even while training, and layers made
+// of layers (RNN, Bidirectional, TimeDistributed, TransformerEncoder, models) freeze everything
+// inside. A layer frozen before its first call creates its weights frozen.
+//
 // # Layer list (Keras name: constructor)
 //
 // Core:

@@ -165,7 +165,8 @@ type Base struct {
 
 	mu           sync.Mutex
 	built        bool
-	trainable    []*autodiff.Variable
+	frozen       bool                 // SetTrainable(false): weights made trainable are frozen
+	trainable    []*autodiff.Variable // weights made trainable, frozen or not
 	nonTrainable []*autodiff.Variable
 	regs         []weightPenalty
 	cons         map[*autodiff.Variable]constraints.Constraint
@@ -253,18 +254,54 @@ func (b *Base) Weights() []*autodiff.Variable {
 	return append(append([]*autodiff.Variable{}, b.trainable...), b.nonTrainable...)
 }
 
-// TrainableWeights returns the variables an optimizer updates.
+// TrainableWeights returns the variables an optimizer updates: none while the layer is frozen.
 func (b *Base) TrainableWeights() []*autodiff.Variable {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]*autodiff.Variable{}, b.trainable...)
+	var out []*autodiff.Variable
+	for _, v := range b.trainable {
+		if v.Trainable() {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
-// NonTrainableWeights returns the variables the layer updates itself (moving statistics).
+// NonTrainableWeights returns the other variables: the frozen weights, then those the layer
+// updates itself (moving statistics).
 func (b *Base) NonTrainableWeights() []*autodiff.Variable {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]*autodiff.Variable{}, b.nonTrainable...)
+	var out []*autodiff.Variable
+	for _, v := range b.trainable {
+		if !v.Trainable() {
+			out = append(out, v)
+		}
+	}
+	return append(out, b.nonTrainable...)
+}
+
+// SetTrainable freezes the layer (false) or unfreezes it (true), as Keras's layer.trainable: a
+// frozen layer's weights are not trained (no gradient is computed for them and optimizers leave
+// them alone), and a frozen BatchNormalization normalises with its moving statistics even while
+// training, as Keras's does. Weights created later, at the first call, follow the setting.
+// Layers made of other layers (RNN, Bidirectional, TimeDistributed, TransformerEncoder, models)
+// pass the setting on to them. A model compiled before the change retraces its steps.
+func (b *Base) SetTrainable(on bool) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.frozen = !on
+	for _, v := range b.trainable {
+		v.SetFrozen(!on)
+	}
+}
+
+// IsTrainable reports whether the layer is trainable (SetTrainable(false) was not called, or was
+// undone).
+func (b *Base) IsTrainable() bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return !b.frozen
 }
 
 // Losses returns the weight regularizers' penalties of the current weights and the activity
@@ -339,6 +376,7 @@ func (b *Base) AddWeight(name string, dims []int, init initializers.Initializer,
 	}
 	v := autodiff.NewVariable(b.name+"/"+name, init.Init(b.WeightSeed(name), b.dt, dims...), vopts...)
 	if cfg.trainable {
+		v.SetFrozen(b.frozen)
 		b.trainable = append(b.trainable, v)
 	} else {
 		b.nonTrainable = append(b.nonTrainable, v)

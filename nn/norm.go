@@ -165,7 +165,7 @@ func (l *BatchNormLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*tensor.T
 	if axis != x.Rank()-1 {
 		p.Layout = ops.ChannelsFirst
 	}
-	if !ctx.Training {
+	if !ctx.Training || !l.IsTrainable() { // a frozen layer runs in inference mode, as Keras's
 		if fused {
 			return l.Finish(ops.BatchNorm(x, l.movingMean.Value(), l.movingVariance.Value(), value(l.gamma), value(l.beta), p))
 		}
