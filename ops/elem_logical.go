@@ -7,6 +7,7 @@ import (
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
 	"github.com/tideml/tide/kernels/ref"
+	"github.com/tideml/tide/tensor"
 )
 
 // Predicates (isnan, isinf), logical ops on bool, and bitwise ops on integers. None of them is
@@ -104,8 +105,10 @@ func elemDeclarePredicates() {
 		Infer: func(_ None, in []core.Spec) ([]core.Spec, error) { return elemInferPredicate(in) },
 	})
 	registerRef(isNaNOp, allTypes, func(_ None, in, out []*Tensor) error {
-		if in[0].DType().IsFloat() { // integers are never NaN: out stays false
+		if in[0].DType().IsFloat() {
 			ref.Map(out[0], in[0], func(x float64) int64 { return elemBool(x != x) })
+		} else {
+			clear(tensor.Data[bool](out[0])) // integers are never NaN
 		}
 		return nil
 	})
@@ -121,6 +124,8 @@ func elemDeclarePredicates() {
 			ref.Map(out[0], in[0], func(x float64) int64 {
 				return elemBool(p.DetectPositive && math.IsInf(x, 1) || p.DetectNegative && math.IsInf(x, -1))
 			})
+		} else {
+			clear(tensor.Data[bool](out[0])) // integers are never infinite
 		}
 		return nil
 	})

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tideml/tide/dtype"
 	"github.com/tideml/tide/ops"
 	"github.com/tideml/tide/tensor"
 )
@@ -74,18 +75,20 @@ func benchOrder(name string) int {
 
 func gemmCase(n int) func(benchConfig) (func() error, error) {
 	return func(benchConfig) (func() error, error) {
-		a, b := tensor.RandomNormal(0, n, n), tensor.RandomNormal(1, n, n)
-		return func() error { ops.MatMul(a, b); return nil }, nil
+		// As the reference (numpy.matmul with out=), into one output buffer.
+		a, b, c := tensor.RandomNormal(0, n, n), tensor.RandomNormal(1, n, n), tensor.New(dtype.Float32, []int{n, n})
+		return func() error { ops.MatMulInto(c, a, b); return nil }, nil
 	}
 }
 
 func elementwiseCase(n int, add bool) func(benchConfig) (func() error, error) {
 	return func(benchConfig) (func() error, error) {
-		a, b := tensor.RandomUniform(0, n), tensor.RandomUniform(1, n)
+		// As the reference (torch.add/exp with out=) and STREAM, into one output buffer.
+		a, b, c := tensor.RandomUniform(0, n), tensor.RandomUniform(1, n), tensor.New(dtype.Float32, []int{n})
 		if add {
-			return func() error { ops.Add(a, b); return nil }, nil
+			return func() error { ops.AddInto(c, a, b); return nil }, nil
 		}
-		return func() error { ops.Exp(a); return nil }, nil
+		return func() error { ops.ExpInto(c, a); return nil }, nil
 	}
 }
 
