@@ -52,6 +52,13 @@
 // ([BatchSize]). [Model.Evaluate], [Model.Predict], [Model.TrainOnBatch],
 // [Model.TestOnBatch] and [Model.PredictOnBatch] complete the set.
 //
+// Masks propagate as in Keras: the mask an Embedding with mask_zero or a Masking layer makes
+// follows each value through the layers that keep it (Dense, Activation, Dropout, the
+// normalisation layers; merge layers join their inputs' masks) to the layers that use it (the
+// recurrent layers, Bidirectional, TimeDistributed, the attention layers and
+// GlobalAveragePooling1D, which averages over the valid steps), so a padded batch gives what
+// the unpadded sequences give. Any other layer ends the mask (see package nn's MaskPropagator).
+//
 // Transfer learning freezes layers with SetTrainable(false) on a layer or a whole (sub)model
 // ([Model.SetTrainable]): the frozen weights count as non-trainable in the summary and keep their
 // values through Fit; unfreezing them later needs no new Compile, since the compiled steps are

@@ -379,6 +379,16 @@ func specsOf(ts []*tensor.Tensor) []core.Spec {
 // callLayer calls l, turning a *core.Error it panics with into one that names the layer, its
 // class and the inputs' shapes, so that a mistake deep in a model says where it is.
 func callLayer(l nn.Layer, ctx nn.Context, in []*tensor.Tensor) []*tensor.Tensor {
+	out, _ := callLayerMasked(l, ctx, in, nil)
+	return out
+}
+
+// callLayerMasked calls l on inputs with the given masks (masks[i] belongs to in[i]; nil or
+// short when there are none) and returns its outputs and the mask of its first output, as Keras
+// propagates masks: a layer that takes masks gets them and says what its output's mask is; a
+// layer that makes a mask (Embedding with mask_zero, Masking) gives its own; a layer that
+// supports masking passes its single input's mask on; any other layer ends it.
+func callLayerMasked(l nn.Layer, ctx nn.Context, in, masks []*tensor.Tensor) (out []*tensor.Tensor, mask *tensor.Tensor) {
 	defer func() {
 		if r := recover(); r != nil {
 			if e, ok := r.(*core.Error); ok {
@@ -387,7 +397,22 @@ func callLayer(l nn.Layer, ctx nn.Context, in []*tensor.Tensor) []*tensor.Tensor
 			panic(r)
 		}
 	}()
-	return l.Call(ctx, in...)
+	masked := slices.ContainsFunc(masks, func(m *tensor.Tensor) bool { return m != nil })
+	mc, takesMasks := l.(nn.MaskedCaller)
+	switch {
+	case masked && takesMasks:
+		out = mc.CallMasked(ctx, masks, in...)
+		mask = mc.OutputMask(masks, in...)
+	default:
+		out = l.Call(ctx, in...)
+		if p, ok := l.(nn.MaskPropagator); masked && ok && p.SupportsMasking() && len(in) == 1 {
+			mask = masks[0]
+		}
+	}
+	if mk, ok := l.(nn.Masker); ok {
+		mask = mk.ComputeMask(in...)
+	}
+	return out, mask
 }
 
 // layerError wraps err, naming the layer and its inputs (once: an error that already names a
@@ -435,8 +460,9 @@ func (m *Model) Call(ctx nn.Context, inputs ...*tensor.Tensor) []*tensor.Tensor 
 		if m.input != nil {
 			x = callLayer(m.input, ctx, x)
 		}
+		var mask *tensor.Tensor
 		for _, l := range m.layers {
-			x = callLayer(l, ctx, x)
+			x, mask = callLayerMasked(l, ctx, x, []*tensor.Tensor{mask})
 		}
 		return x
 	}
@@ -449,6 +475,7 @@ func (m *Model) callGraph(ctx nn.Context, inputs []*tensor.Tensor) []*tensor.Ten
 		panic(core.Errorf("models", "model %q takes %d inputs, got %d", m.name, len(m.inputs), len(inputs)))
 	}
 	vals := map[*Symbolic]*tensor.Tensor{}
+	masks := map[*Symbolic]*tensor.Tensor{} // the mask of each first output that has one
 	for i, in := range m.inputs {
 		vals[in] = inputs[i]
 	}
@@ -458,10 +485,15 @@ func (m *Model) callGraph(ctx nn.Context, inputs []*tensor.Tensor) []*tensor.Ten
 			outs = callLayer(n.layer, ctx, []*tensor.Tensor{vals[n.outputs[0]]})
 		} else {
 			ins := make([]*tensor.Tensor, len(n.inputs))
+			ms := make([]*tensor.Tensor, len(n.inputs))
 			for i, s := range n.inputs {
-				ins[i] = vals[s]
+				ins[i], ms[i] = vals[s], masks[s]
 			}
-			outs = callLayer(n.layer, ctx, ins)
+			var mask *tensor.Tensor
+			outs, mask = callLayerMasked(n.layer, ctx, ins, ms)
+			if mask != nil && len(n.outputs) > 0 {
+				masks[n.outputs[0]] = mask
+			}
 		}
 		if len(outs) != len(n.outputs) {
 			panic(core.Errorf("models", "layer %q returned %d outputs, %d when the model was built", n.layer.Name(), len(outs), len(n.outputs)))
