@@ -326,6 +326,12 @@ func TestTextLookupLayers(t *testing.T) {
 	if got := nn.Apply(two, nn.Inference, in2).Int64s(); !reflect.DeepEqual(got, []int64{2, 4, 5, 1, 0, 3}) {
 		t.Errorf("two OOV indices %v", got)
 	}
+	// Unknown strings spread over the OOV indices by TensorFlow's to_hash_bucket_fast, whose
+	// documented example is ["Hello", "TensorFlow", "2.x"] in 3 buckets: [0, 2, 2].
+	three := nn.StringLookup(nn.WithVocabulary([]string{"a", "b"}), nn.WithNumOOVIndices(3))
+	if got := three.Indices([]string{"Hello", "a", "TensorFlow", "2.x", "b"}).Int64s(); !reflect.DeepEqual(got, []int64{0, 3, 2, 2, 4}) {
+		t.Errorf("three OOV indices for strings %v, want [0 3 2 2 4]", got)
+	}
 	inv := nn.IntegerLookup(nn.WithIntVocabulary([]int64{12, 36, 1138, 42}), nn.WithInvert(true))
 	if got := nn.Apply(inv, nn.Inference, tensor.FromSlice([]int64{1, 3, 4, 4, 0, 2}, 2, 3)).Int64s(); !reflect.DeepEqual(got, []int64{12, 1138, 42, 42, -1, 36}) {
 		t.Errorf("inverted %v", got)

@@ -3,9 +3,10 @@ package nn
 import (
 	"cmp"
 	"fmt"
-	"hash/fnv"
 	"math"
 	"slices"
+
+	farm "github.com/dgryski/go-farm"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
@@ -30,8 +31,8 @@ var (
 func WithMaxTokens(n int) Option { return rnnOpt("max_tokens", n) }
 
 // WithNumOOVIndices sets how many indices out-of-vocabulary tokens share (default 1; with more,
-// a token's index is chosen by a hash of it — FNV-1a for strings, where Keras uses FarmHash, and
-// value mod n for integers, as Keras).
+// a token's index is chosen by a hash of it, as Keras: FarmHash's Fingerprint64 mod n for
+// strings, the value mod n for integers).
 func WithNumOOVIndices(n int) Option { return rnnOpt("num_oov_indices", n) }
 
 // WithMaskToken sets StringLookup's mask token, mapped to index 0 in int mode and dropped in the
@@ -344,11 +345,9 @@ func newStringLookup(class, name string, o *options) *StringLookupLayer {
 	return l
 }
 
-func preHashString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
-}
+// preHashString is TensorFlow's tf.strings.to_hash_bucket_fast hash, FarmHash's Fingerprint64,
+// which Keras's StringLookup uses to spread unknown tokens over several OOV indices.
+func preHashString(s string) uint64 { return farm.Fingerprint64([]byte(s)) }
 
 // Adapt learns the vocabulary from documents of tokens (each inner slice one document; for
 // tf_idf, document frequencies count documents containing a token). It replaces any previous
