@@ -5,6 +5,7 @@ import (
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
+	"github.com/tideml/tide/internal/asm/f32"
 	"github.com/tideml/tide/internal/parallel"
 	"github.com/tideml/tide/kernels/ref"
 	"github.com/tideml/tide/ops"
@@ -18,6 +19,11 @@ import (
 // kept in a register across the taps (the window's sum, or its maximum and the tap that holds
 // it). Channels-first data is the same walk with one channel: [N, C, spatial...] is
 // [N·C, spatial..., 1].
+//
+// For float32 with at least plVecMinC channels the vector kernels of internal/asm/f32 take
+// over: each call walks a run of output pixels of one row whose windows have the same taps
+// (the whole row but the pixels whose windows the padding cuts), with the channels in vector
+// registers, and computes exactly what the loops here do, bit for bit.
 
 func init() {
 	reg := func(name string, k32, k64 func(ops.PoolParams, []*tensor.Tensor, []*tensor.Tensor) error) {
@@ -41,6 +47,12 @@ type plGeom struct {
 	pad, padEnd        [3]int
 	inSp, outSp        int
 	includePad         bool
+	// row is the innermost spatial dimension that is not trivially 1 (the reference pads the
+	// geometry with trailing 1s to three dimensions): the one along which the vector kernels
+	// walk runs of pixels.
+	row int
+	// overlap is whether windows share elements of the input, so that gradients accumulate.
+	overlap bool
 }
 
 func plNewGeom(rg *ref.PoolGeom, l ops.Layout) *plGeom {
@@ -51,6 +63,13 @@ func plNewGeom(rg *ref.PoolGeom, l ops.Layout) *plGeom {
 	}
 	g.inSp = g.in[0] * g.in[1] * g.in[2]
 	g.outSp = g.out[0] * g.out[1] * g.out[2]
+	for i := range g.win {
+		g.overlap = g.overlap || (g.win[i]-1)*g.d[i]+1 > g.s[i]
+	}
+	g.row = 2
+	for g.row > 0 && g.in[g.row] == 1 && g.out[g.row] == 1 && g.win[g.row] == 1 && g.pad[g.row] == 0 {
+		g.row--
+	}
 	return g
 }
 
@@ -134,7 +153,7 @@ func plMaxKernel[T cvFloat](p ops.PoolParams, in, out []*tensor.Tensor) error {
 		return err
 	}
 	x := tensor.Data[T](in[0])
-	plMaxSelect(plValue, tensor.Data[T](out[0]), x, x, g)
+	plMaxSelect(plSelf, tensor.Data[T](out[0]), x, x, g)
 	return nil
 }
 
@@ -158,8 +177,9 @@ func plMaxGatherKernel[T cvFloat](p ops.PoolParams, in, out []*tensor.Tensor) er
 
 // What plMaxSelect does with the element each window selects.
 const (
-	plValue = iota // dst (output-shaped) = src (input-shaped) at it: max_pool, max_pool_gather
+	plValue = iota // dst (output-shaped) = src (input-shaped) at it: max_pool_gather
 	plGrad         // dst (input-shaped) += src (output-shaped) there: max_pool_grad
+	plSelf         // plValue with src = x: max_pool
 )
 
 // plMaxSelect finds the element each window of x selects, as the reference: the first
@@ -170,8 +190,15 @@ const (
 // a branch predictor loses: per channel it keeps the selected tap and a comparison value that
 // is the maximum so far with NaN replaced by +Inf, so that !(v <= cmp) is exactly "v wins" (v is
 // above the maximum, or NaN) and nothing but a NaN beats a NaN. Channels go four at a time, each
-// in registers across the taps of its window.
+// in registers across the taps of its window. For float32 the vector kernels do the same, when
+// plVecFor has them.
 func plMaxSelect[T cvFloat](mode int, dst, x, src []T, g *plGeom) {
+	if k := plVecFor(g); k != nil {
+		if d, ok := any(dst).([]float32); ok {
+			plMaxVec(k, mode, d, any(x).([]float32), any(src).([]float32), g)
+			return
+		}
+	}
 	g.poolPixels(mode == plGrad, func(q0, q1 int) {
 		var st [plMaxTaps]int
 		C := g.c
@@ -259,6 +286,12 @@ func plAvgKernel[T cvFloat](p ops.PoolParams, in, out []*tensor.Tensor) error {
 		return err
 	}
 	x, y := tensor.Data[T](in[0]), tensor.Data[T](out[0])
+	if k := plVecFor(g); k != nil {
+		if y, ok := any(y).([]float32); ok {
+			plAvgVec(k, y, any(x).([]float32), g)
+			return nil
+		}
+	}
 	g.poolPixels(false, func(q0, q1 int) {
 		var st [plMaxTaps]int
 		C := g.c
@@ -296,6 +329,12 @@ func plAvgGradKernel[T cvFloat](p ops.AvgPoolGradParams, in, out []*tensor.Tenso
 		return err
 	}
 	dy, dx := tensor.Data[T](in[0]), tensor.Data[T](out[0])
+	if k := plVecFor(g); k != nil {
+		if dx, ok := any(dx).([]float32); ok {
+			plAvgGradVec(k, dx, any(dy).([]float32), g)
+			return nil
+		}
+	}
 	g.poolPixels(true, func(q0, q1 int) {
 		var st [plMaxTaps]int
 		C := g.c
@@ -321,4 +360,118 @@ func plAvgGradKernel[T cvFloat](p ops.AvgPoolGradParams, in, out []*tensor.Tenso
 		}
 	})
 	return nil
+}
+
+// plVec is a set of vector pooling kernels (see internal/asm/f32 for what each computes).
+type plVec struct {
+	name    string
+	max     func(y, x []float32, offs []int, c, npix, step int)
+	gather  func(y, x, v []float32, offs []int, c, npix, step int)
+	grad    func(dx, x, dy []float32, offs []int, c, npix, step int, accumulate bool)
+	avg     func(y, x []float32, offs []int, c, npix, step int, n float32)
+	avgGrad func(dx, dy []float32, offs []int, c, npix, step int, n float32)
+}
+
+// plVecSets are the vector kernel sets the CPU can run, best first.
+var plVecSets = func() []*plVec {
+	var s []*plVec
+	// The gradient kernels rewrite elements of dx they leave unchanged with their own values:
+	// safe, since gradients split the work by batch entry, so no two threads share an element.
+	if f32.HasAVX512 {
+		s = append(s, &plVec{"avx512", f32.MaxPoolAVX512, f32.MaxPoolGatherAVX512, f32.MaxPoolGradAVX512,
+			f32.AvgPoolAVX512, f32.AvgPoolGradAVX512})
+	}
+	if f32.HasAVX2 {
+		s = append(s, &plVec{"avx2", f32.MaxPoolAVX2, f32.MaxPoolGatherAVX2, f32.MaxPoolGradAVX2,
+			f32.AvgPoolAVX2, f32.AvgPoolGradAVX2})
+	}
+	return s
+}()
+
+// plVecKernels is the vector kernel set in use, or nil for the loops.
+var plVecKernels = func() *plVec {
+	if len(plVecSets) == 0 {
+		return nil
+	}
+	return plVecSets[0]
+}()
+
+// plVecMinC is the fewest channels worth a vector kernel: with fewer (channels-first data has
+// one) most lanes would idle.
+const plVecMinC = 4
+
+// plVecFor returns the vector kernels for pooling g, or nil.
+func plVecFor(g *plGeom) *plVec {
+	if g.c < plVecMinC {
+		return nil
+	}
+	return plVecKernels
+}
+
+// runs calls fn for the flattened output pixels [q0, q1) in runs [q, q+r) that lie in one
+// output row (along dimension g.row, after which all dimensions are 1) and whose windows have
+// the same taps relative to the pixel, so that the taps of pixel q+i are those of pixel q
+// moved by i·g.rowStep() elements: the pixels whose windows lie inside the input along the row
+// go in one run, those that the padding cuts one at a time. offs holds the element offsets in
+// x of the taps of pixel q, in window order, and w its window.
+func (g *plGeom) runs(q0, q1 int, fn func(q, r int, w plWindow, offs []int)) {
+	var st [plMaxTaps]int
+	d := g.row
+	// The last output position along the row whose window ends inside the input (if any
+	// window lies inside).
+	last := (g.in[d] - 1 - (g.win[d]-1)*g.d[d] + g.pad[d]) / g.s[d]
+	for q := q0; q < q1; {
+		p := q % g.outSp
+		w := g.windowOf(p)
+		offs := g.tapOffsets(w, q/g.outSp, st[:0])
+		r := 1
+		if w.lo[d] == 0 && w.hi[d] == g.win[d] {
+			r = min(min(last, g.out[d]-1)-p%g.out[d]+1, q1-q)
+		}
+		fn(q, r, w, offs)
+		q += r
+	}
+}
+
+// rowStep is the distance in elements of x between the windows of neighbouring pixels of a
+// row.
+func (g *plGeom) rowStep() int { return g.s[g.row] * g.c }
+
+// plMaxVec is plMaxSelect with the vector kernels k.
+func plMaxVec(k *plVec, mode int, dst, x, src []float32, g *plGeom) {
+	C, step := g.c, g.rowStep()
+	g.poolPixels(mode == plGrad, func(q0, q1 int) {
+		g.runs(q0, q1, func(q, r int, _ plWindow, offs []int) {
+			switch mode {
+			case plGrad:
+				// Disjoint windows need not read dx: they store into the zeroed output.
+				k.grad(dst, x, src[q*C:(q+r)*C], offs, C, r, step, g.overlap)
+			case plSelf:
+				k.max(dst[q*C:(q+r)*C], x, offs, C, r, step)
+			default:
+				k.gather(dst[q*C:(q+r)*C], x, src, offs, C, r, step)
+			}
+		})
+	})
+}
+
+// plAvgVec is average pooling with the vector kernels k: the windows of a run have the same
+// taps, so the same divisor.
+func plAvgVec(k *plVec, y, x []float32, g *plGeom) {
+	C, step := g.c, g.rowStep()
+	g.poolPixels(false, func(q0, q1 int) {
+		g.runs(q0, q1, func(q, r int, w plWindow, offs []int) {
+			k.avg(y[q*C:(q+r)*C], x, offs, C, r, step, float32(g.count(w)))
+		})
+	})
+}
+
+// plAvgGradVec is the gradient of average pooling with the vector kernels k.
+func plAvgGradVec(k *plVec, dx, dy []float32, g *plGeom) {
+	C, step := g.c, g.rowStep()
+	g.poolPixels(true, func(q0, q1 int) {
+		g.runs(q0, q1, func(q, r int, w plWindow, offs []int) {
+			k.avgGrad(dx, dy[q*C:(q+r)*C], offs, C, r, step, float32(g.count(w)))
+		})
+	})
 }
