@@ -54,6 +54,23 @@
 //   - Lambda: [Lambda], [LambdaN]
 //   - Embedding: [Embedding] (mask_zero exposes [EmbeddingLayer.ComputeMask])
 //   - Masking: [Masking]
+//   - Identity: [Identity]
+//
+// Reshaping of spatial dimensions ([ZeroPaddingLayer], [CroppingLayer], [UpSamplingLayer];
+// channels_last or channels_first as the convolutions):
+//   - ZeroPadding1D/2D/3D: [ZeroPadding1D], [ZeroPadding2D], [ZeroPadding3D]
+//   - Cropping1D/2D/3D: [Cropping1D], [Cropping2D], [Cropping3D]
+//   - UpSampling1D/2D/3D: [UpSampling1D], [UpSampling2D] (nearest, or bilinear as torch's interpolate with align_corners=False), [UpSampling3D]
+//
+// Activation layers (see also [Activation] and package nn/activations):
+//   - ReLU (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3), ELU: [ReLU], [LeakyReLU], [ELU]
+//   - PReLU (a learned alpha, shared_axes): [PReLU]
+//   - Softmax (axes, optional mask input): [Softmax]
+//
+// Regularisation and noise (active only in training, seeded with the step as Dropout):
+//   - SpatialDropout1D/2D/3D: [SpatialDropout1D], [SpatialDropout2D], [SpatialDropout3D]
+//   - GaussianNoise, GaussianDropout, AlphaDropout: [GaussianNoise], [GaussianDropout], [AlphaDropout]
+//   - ActivityRegularization: [ActivityRegularization]
 //
 // Convolution ([ConvLayer]; kernels [k..., in/groups, filters] whatever the data format):
 //   - Conv1D, Conv2D, Conv3D: [Conv1D], [Conv2D], [Conv3D]
@@ -92,6 +109,8 @@
 // Preprocessing that lives in the model:
 //   - Rescaling, Normalization (Adapt on data), CenterCrop, Resizing: [Rescaling], [Normalization], [CenterCrop], [Resizing]
 //   - RandomFlip, RandomRotation, RandomZoom, RandomTranslation (active only in training): [RandomFlip], [RandomRotation], [RandomZoom], [RandomTranslation]
+//   - CategoryEncoding, Discretization (boundaries or Adapt on data): [CategoryEncoding], [Discretization]
+//   - Hashing (FarmHash Fingerprint64, or SipHash with a salt, as Keras; integers in the model, strings by Indices): [Hashing]
 //   - StringLookup, IntegerLookup, TextVectorization: [StringLookup], [IntegerLookup], [TextVectorization] (Tide has no string dtype: strings are turned into int64 indices in Go, by Indices or Encode, and the rest runs in the model)
 //
 // Activations by name are in package nn/activations.

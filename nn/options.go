@@ -303,3 +303,52 @@ func WithKernelSize(k ...int) Option {
 // WithPoolSize sets a pooling window per spatial dimension, for windows that are not the same
 // size along every dimension (the constructor's size applies to all).
 func WithPoolSize(p ...int) Option { return opt("pool_size", func(o *options) { o.poolSize = p }) }
+
+// WithMaxValue caps ReLU's output (default: no cap).
+func WithMaxValue(v float64) Option { return rnnOpt("max_value", &v) }
+
+// WithNegativeSlope sets the slope below the threshold of ReLU (default 0) and LeakyReLU
+// (default 0.3).
+func WithNegativeSlope(s float64) Option { return rnnOpt("negative_slope", s) }
+
+// WithThreshold sets ReLU's threshold, at or below which the output is
+// negative_slope·(x − threshold) (default 0).
+func WithThreshold(t float64) Option { return rnnOpt("threshold", t) }
+
+// WithAlpha sets ELU's alpha, the scale of the negative part (default 1).
+func WithAlpha(a float64) Option { return rnnOpt("alpha", a) }
+
+// WithSharedAxes makes PReLU share one alpha along the given axes (1-based, the batch axis
+// excluded, as Keras's shared_axes).
+func WithSharedAxes(axes ...int) Option {
+	return rnnOpt("shared_axes", append([]int{}, axes...))
+}
+
+// WithAlphaInitializer sets PReLU's alpha initializer (default zeros).
+func WithAlphaInitializer(init initializers.Initializer) Option { return initOpt("alpha", init) }
+
+// WithAlphaRegularizer adds reg's penalty of PReLU's alpha to the layer's losses.
+func WithAlphaRegularizer(reg regularizers.Regularizer) Option { return regOpt("alpha", reg) }
+
+// WithAlphaConstraint constrains PReLU's alpha after each optimizer update.
+func WithAlphaConstraint(c constraints.Constraint) Option { return consOpt("alpha", c) }
+
+// WithBinBoundaries gives Discretization its sorted bin boundaries: bins are (-inf, b0),
+// [b0, b1), ..., [bn-1, inf).
+func WithBinBoundaries(b ...float64) Option {
+	return rnnOpt("bin_boundaries", append([]float64{}, b...))
+}
+
+// WithNumBins makes Discretization learn num_bins bins from data with Adapt.
+func WithNumBins(n int) Option { return rnnOpt("num_bins", n) }
+
+// WithMaskValue sets Hashing's string mask value, hashed to bin 0 (default: none).
+func WithMaskValue(v string) Option { return rnnOpt("mask_value", v) }
+
+// WithIntMaskValue sets Hashing's integer mask value, hashed to bin 0 (default: none).
+func WithIntMaskValue(v int64) Option { return rnnOpt("int_mask_value", v) }
+
+// WithSalt makes Hashing use SipHash-2-4 keyed with (k0, k1), Keras's salt (a single Keras
+// salt s is WithSalt(s, s)), as TensorFlow's to_hash_bucket_strong, instead of FarmHash's
+// Fingerprint64.
+func WithSalt(k0, k1 uint64) Option { return rnnOpt("salt", [2]uint64{k0, k1}) }
