@@ -2,6 +2,7 @@ package graph
 
 import (
 	"fmt"
+	"runtime"
 	"sync"
 
 	"github.com/tideml/tide/core"
@@ -11,23 +12,24 @@ import (
 )
 
 // Plan is what running a graph on inputs of one concrete signature needs: the output specs of
-// every node (unknown dimensions resolved), the kernels chosen, and when each value dies, so
-// that its buffer can be reused by a later node of the same dtype and size.
+// every node (unknown dimensions resolved), the kernels chosen, and a memory plan that gives
+// every intermediate a buffer, shared with values that die before it is written (see
+// program).
+//
+// A Plan may be run by several goroutines at once: each run takes an execution state (the
+// buffers and the tensor headers over them, made once) from a free list and returns it after.
 type Plan struct {
 	g       *Graph
 	specs   map[*Value]core.Spec
 	kernels []core.Kernel
-	// free[i] lists the values whose last use is node i: their buffers return to the pool after it.
-	free [][]*Value
 	// PeakBytes is the largest total size of the intermediate values alive at once.
 	PeakBytes int64
-	// pools keeps the intermediate buffers between runs, so a steady-state run allocates only
-	// the outputs it hands out.
-	pools sync.Pool
 	// parallel says whether independent heavy branches run side by side (see runParallel).
-	parallel  bool
-	schedOnce sync.Once
-	sched     *schedule
+	parallel bool
+	prog     *program
+
+	mu     sync.Mutex
+	states []*execState // idle execution states
 }
 
 // NewPlan resolves the graph for arguments of the given concrete specs. It returns an error
@@ -36,7 +38,7 @@ func (g *Graph) NewPlan(args []core.Spec) (*Plan, error) {
 	if len(args) != len(g.Params) {
 		return nil, fmt.Errorf("graph: got %d arguments, want %d", len(args), len(g.Params))
 	}
-	p := &Plan{g: g, specs: map[*Value]core.Spec{}, kernels: make([]core.Kernel, len(g.Nodes)), free: make([][]*Value, len(g.Nodes))}
+	p := &Plan{g: g, specs: map[*Value]core.Spec{}, kernels: make([]core.Kernel, len(g.Nodes))}
 	for i, v := range g.Params {
 		if err := matchSpec(v.Spec, args[i]); err != nil {
 			return nil, fmt.Errorf("graph: argument %d: %w", i, err)
@@ -62,8 +64,9 @@ func (g *Graph) NewPlan(args []core.Spec) (*Plan, error) {
 			return nil, fmt.Errorf("graph: node %d: %w", n.ID, err)
 		}
 	}
-	p.planLiveness()
+	p.PeakBytes = p.peakBytes()
 	p.parallel = p.parallelWorthwhile()
+	p.prog = p.compile()
 	return p, nil
 }
 
@@ -80,8 +83,8 @@ func matchSpec(decl, got core.Spec) error {
 	return nil
 }
 
-// planLiveness records each node output's last use and the peak memory of intermediates.
-func (p *Plan) planLiveness() {
+// peakBytes returns the peak memory of intermediates when each is freed after its last use.
+func (p *Plan) peakBytes() int64 {
 	last := map[*Value]int{}
 	for i, n := range p.g.Nodes {
 		for _, v := range n.Inputs {
@@ -95,66 +98,34 @@ func (p *Plan) planLiveness() {
 	for _, a := range p.g.Assigns {
 		keep[a.Value] = true
 	}
+	dying := make([][]*Value, len(p.g.Nodes))
+	for i, n := range p.g.Nodes {
+		for _, v := range n.Outputs {
+			l, used := last[v]
+			if !used {
+				l = i // never read: free at once
+			}
+			if !keep[v] {
+				dying[l] = append(dying[l], v)
+			}
+		}
+	}
 	var live, peak int64
 	for i, n := range p.g.Nodes {
 		for _, v := range n.Outputs {
 			live += p.bytes(v)
-			if _, used := last[v]; !used && !keep[v] {
-				last[v] = i // never read: free at once
-			}
 		}
 		peak = max(peak, live)
-		for _, v := range n.Outputs {
-			_ = v
-		}
-		for v, l := range last {
-			if l == i && v.Kind == KindOutput && !keep[v] && !n.Op.IsView() && !p.aliased(v) {
-				p.free[i] = append(p.free[i], v)
-				live -= p.bytes(v)
-			}
+		for _, v := range dying[i] {
+			live -= p.bytes(v)
 		}
 	}
-	p.PeakBytes = peak
-}
-
-// aliased reports whether v's buffer is shared with a view op's output (reshape), in which case
-// it is not recycled.
-func (p *Plan) aliased(v *Value) bool {
-	for _, n := range p.g.Nodes {
-		if n.Op.IsView() && len(n.Inputs) > 0 && n.Inputs[0] == v {
-			return true
-		}
-	}
-	return v.Producer != nil && v.Producer.Op.IsView()
+	return peak
 }
 
 func (p *Plan) bytes(v *Value) int64 {
 	s := p.specs[v]
 	return int64(s.Shape.Size()) * int64(s.DType.Size())
-}
-
-// pool recycles buffers by dtype and element count.
-type pool map[poolKey][]*tensor.Tensor
-
-type poolKey struct {
-	dt dtype.DType
-	n  int
-}
-
-func (pl pool) get(s core.Spec) *tensor.Tensor {
-	k := poolKey{s.DType, s.Shape.Size()}
-	if l := pl[k]; len(l) > 0 {
-		t := l[len(l)-1]
-		pl[k] = l[:len(l)-1]
-		zero(t)
-		return t.Reshape(s.Shape...)
-	}
-	return tensor.New(s.DType, s.Shape)
-}
-
-func (pl pool) put(t *tensor.Tensor) {
-	k := poolKey{t.DType(), t.Size()}
-	pl[k] = append(pl[k], t)
 }
 
 // zero clears t's storage: kernels may rely on zero-filled outputs.
@@ -182,73 +153,115 @@ func zero(t *tensor.Tensor) {
 }
 
 // Run executes the plan on concrete arguments, writes the assignments and returns the outputs.
-// Kernel failures are returned as errors naming the node and op.
+// Kernel failures are returned as errors naming the node and op; the assignments are then not
+// written. A kernel's panic propagates (Function.Call recovers a *core.Error), except in a plan
+// run in parallel, where it happens on another goroutine: a *core.Error is then returned.
+//
+// A steady-state run allocates the returned slice and the outputs it hands out (and the
+// headers of views of the arguments): intermediates, the chunk buffers of fused nodes and the
+// values written back to variables live in buffers kept between runs.
 func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
-	vals := make(map[*Value]*tensor.Tensor, len(p.specs))
-	for i, v := range p.g.Params {
-		vals[v] = args[i]
+	st := p.getState()
+	prog := p.prog
+	for _, s := range prog.argSlots {
+		st.vals[s] = args[prog.slots[s].param]
 	}
-	for _, c := range p.g.Captures {
-		vals[c] = c.Tensor.Detach()
-	}
-	buffers, _ := p.pools.Get().(pool)
-	if buffers == nil {
-		buffers = pool{}
-	}
-	defer p.pools.Put(buffers)
+	var err error
 	if p.parallel {
-		if err := p.runParallel(vals, buffers); err != nil {
-			return nil, err
-		}
-		return p.finish(vals, buffers), nil
-	}
-	for i, n := range p.g.Nodes {
-		in := make([]*tensor.Tensor, len(n.Inputs))
-		for j, v := range n.Inputs {
-			in[j] = vals[v]
-		}
-		var out []*tensor.Tensor
-		if n.Op.IsView() {
-			out = []*tensor.Tensor{in[0].Detach().Reshape(p.specs[n.Outputs[0]].Shape...)}
-		} else {
-			out = make([]*tensor.Tensor, len(n.Outputs))
-			for j, v := range n.Outputs {
-				out[j] = buffers.get(p.specs[v])
-			}
-			if err := core.RunInto(n.Op, p.kernels[i], n.Params, in, out); err != nil {
-				return nil, fmt.Errorf("graph: node %d: %w", n.ID, err)
+		err = st.runParallel(p)
+	} else {
+		for k := range prog.instrs {
+			if err = st.run(p, k); err != nil {
+				break
 			}
 		}
-		for j, v := range n.Outputs {
-			vals[v] = out[j]
-		}
-		for _, v := range p.free[i] {
-			buffers.put(vals[v])
-			delete(vals, v)
-		}
 	}
-	return p.finish(vals, buffers), nil
+	if err != nil {
+		p.putState(st)
+		return nil, err
+	}
+	outs := st.finish(prog)
+	p.putState(st)
+	return outs, nil
+}
+
+// getState takes an idle execution state or makes one.
+func (p *Plan) getState() *execState {
+	p.mu.Lock()
+	if n := len(p.states); n > 0 {
+		st := p.states[n-1]
+		p.states = p.states[:n-1]
+		p.mu.Unlock()
+		return st
+	}
+	p.mu.Unlock()
+	return newExecState(p.prog)
+}
+
+// putState returns a state after a run. A run that panicked does not return its state: it is
+// dropped, and the next run makes a fresh one. At most maxIdleStates are kept: more concurrent
+// runs than that make states that are dropped after.
+func (p *Plan) putState(st *execState) {
+	st.clearDynamic(p.prog)
+	p.mu.Lock()
+	if len(p.states) < maxIdleStates() {
+		p.states = append(p.states, st)
+	}
+	p.mu.Unlock()
+}
+
+func maxIdleStates() int { return max(2, runtime.GOMAXPROCS(0)) }
+
+// run executes instruction k.
+func (st *execState) run(p *Plan, k int) error {
+	ins := &p.prog.instrs[k]
+	in := st.ins[k]
+	for j, s := range ins.in {
+		in[j] = st.vals[s]
+	}
+	if ins.view {
+		if o := ins.out[0]; !p.prog.slots[o].static {
+			st.vals[o] = in[0].Detach().Reshape(p.prog.slots[o].spec.Shape...)
+		}
+		return nil
+	}
+	out := st.outs[k]
+	for j, s := range ins.out {
+		sl := &p.prog.slots[s]
+		if !sl.static {
+			st.vals[s] = tensor.New(sl.spec.DType, sl.spec.Shape)
+			if dirtyBuffers && ins.overwrites {
+				fill(st.vals[s])
+			}
+		} else if !ins.overwrites {
+			zero(st.vals[s])
+		}
+		out[j] = st.vals[s]
+	}
+	n := ins.node
+	if f := st.fused[k]; f != nil {
+		if err := f.run(ins.fused, in, out[0]); err != nil {
+			return fmt.Errorf("graph: node %d: %s: %w", n.ID, n.Op.Name(), err)
+		}
+		return nil
+	}
+	if err := core.RunInto(n.Op, ins.kernel, n.Params, in, out); err != nil {
+		return fmt.Errorf("graph: node %d: %w", n.ID, err)
+	}
+	return nil
 }
 
 // finish collects the outputs and writes the assignments.
-func (p *Plan) finish(vals map[*Value]*tensor.Tensor, buffers pool) []*tensor.Tensor {
-	outs := make([]*tensor.Tensor, len(p.g.Outputs))
-	for i, o := range p.g.Outputs {
-		outs[i] = vals[o]
-		if o.Kind == KindCapture {
-			outs[i] = vals[o].Clone() // never hand out a variable's storage
+func (st *execState) finish(prog *program) []*tensor.Tensor {
+	outs := make([]*tensor.Tensor, len(prog.outputs))
+	for i, s := range prog.outputs {
+		outs[i] = st.vals[s]
+		if prog.slots[s].capture {
+			outs[i] = outs[i].Clone() // never hand out a variable's storage
 		}
 	}
-	isOut := map[*Value]bool{}
-	for _, o := range p.g.Outputs {
-		isOut[o] = true
-	}
-	for _, a := range p.g.Assigns {
-		tensor.Convert(a.Target.Detach(), vals[a.Value])
-		if v := a.Value; v.Kind == KindOutput && !isOut[v] && !p.aliased(v) && !v.Producer.Op.IsView() {
-			buffers.put(vals[v])
-			delete(vals, v) // a value assigned twice is recycled once
-		}
+	for _, a := range prog.assigns {
+		tensor.Convert(a.target, st.vals[a.slot])
 	}
 	return outs
 }
