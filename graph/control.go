@@ -30,13 +30,19 @@ type CondParams struct {
 	plans  *planCache
 }
 
-// WhileParams are the params of a while node.
+// WhileParams are the params of a while node. Its inputs are the initial state and then the
+// lifted tensors; its outputs the final state.
 type WhileParams struct {
 	Cond                 func(state []*tensor.Tensor) *tensor.Tensor `graph:"-"`
 	Body                 Branch                                      `graph:"-"`
 	CondGraph, BodyGraph *Graph
 	MaxIterations        int // 0: no limit
-	plans                *planCache
+	// NumLifted counts the node's inputs after the state: the tensors of enclosing graphs and
+	// the tracked variables that the condition and body read (Lifted, kept in memory only, for
+	// the gradient). Both subgraphs take them as parameters after the state.
+	NumLifted int
+	Lifted    []*tensor.Tensor `graph:"-"`
+	plans     *planCache
 }
 
 // planCache keeps a Plan per graph and concrete signature.
@@ -106,20 +112,15 @@ func init() {
 
 	whileOp = core.Declare(core.Def[WhileParams]{
 		Name: "while", Doc: "repeat a body subgraph on a state while a condition subgraph is true (ONNX Loop, tf.while_loop)",
-		DTypes: dtype.All, KeyInput: -1,
-		// Reverse mode through a loop of unknown length would need every state kept; gradients
-		// of eager loops (which unroll) work, traced ones are refused rather than wrong.
-		Grad: func(WhileParams, []*tensor.Tensor, []*tensor.Tensor, []*tensor.Tensor) []*tensor.Tensor {
-			panic(core.Errorf("while", "gradients through a traced While are not supported; differentiate an eager loop, or unroll it with Go control flow"))
-		},
+		DTypes: dtype.All, KeyInput: -1, Grad: gradWhile,
 		Infer: func(p WhileParams, in []core.Spec) ([]core.Spec, error) {
-			if len(in) == 0 {
+			if len(in) <= p.NumLifted {
 				return nil, fmt.Errorf("no loop state")
 			}
 			if err := matchParams(p.BodyGraph, in); err != nil {
 				return nil, fmt.Errorf("body: %w", err)
 			}
-			return append([]core.Spec(nil), in...), nil
+			return append([]core.Spec(nil), in[:len(in)-p.NumLifted]...), nil
 		},
 	})
 	for _, dt := range dtype.All {
@@ -135,20 +136,36 @@ func first(in []core.Spec) any {
 }
 
 func runWhile(p WhileParams, in, out []*tensor.Tensor) error {
-	state := in
+	state, err := loopWhile(p, in, nil)
+	if err != nil {
+		return err
+	}
+	return copyOut(out, state)
+}
+
+// loopWhile runs the loop of a while node with inputs in (state, then lifted) and returns the
+// final state; visit, if not nil, sees the state each iteration starts from.
+func loopWhile(p WhileParams, in []*tensor.Tensor, visit func(state []*tensor.Tensor)) ([]*tensor.Tensor, error) {
+	ns := len(in) - p.NumLifted
+	args := append([]*tensor.Tensor(nil), in...)
 	for i := 0; p.MaxIterations == 0 || i < p.MaxIterations; i++ {
-		c, err := p.plans.run(p.CondGraph, state)
+		c, err := p.plans.run(p.CondGraph, args)
 		if err != nil {
-			return fmt.Errorf("condition: %w", err)
+			return nil, fmt.Errorf("condition: %w", err)
 		}
 		if !c[0].Bools()[0] {
 			break
 		}
-		if state, err = p.plans.run(p.BodyGraph, state); err != nil {
-			return fmt.Errorf("body, iteration %d: %w", i, err)
+		if visit != nil {
+			visit(args[:ns])
 		}
+		next, err := p.plans.run(p.BodyGraph, args)
+		if err != nil {
+			return nil, fmt.Errorf("body, iteration %d: %w", i, err)
+		}
+		args = append(append([]*tensor.Tensor(nil), next...), in[ns:]...) // a new slice: visit may keep the old
 	}
-	return copyOut(out, state)
+	return args[:ns], nil
 }
 
 func copyOut(out, res []*tensor.Tensor) error {
@@ -398,9 +415,11 @@ func liftTracked(gs ...*Graph) []*tensor.Tensor {
 // While runs body on the state as long as cond(state) (a bool with one element) is true, and
 // returns the final state. Eagerly it is a Go loop, so gradients flow through the iterations
 // that ran. Traced, cond and body become subgraphs and a while node loops at run time (body
-// must return the state's dtypes and ranks); gradients through a traced While are refused with
-// an error. maxIterations > 0 bounds the loop. It panics with a *core.Error on a malformed
-// condition or body.
+// must return the state's dtypes and ranks); its gradient (while_grad.go) runs the body's
+// vector-Jacobian product backwards over the iterations' states, and reaches the state, the
+// variables and the enclosing function's tensors that cond and body read; second-order
+// gradients of a traced While are refused with an error. maxIterations > 0 bounds the loop. It
+// panics with a *core.Error on a malformed condition or body.
 func While(cond func(state []*tensor.Tensor) *tensor.Tensor, body Branch, maxIterations int, state ...*tensor.Tensor) []*tensor.Tensor {
 	if !anySymbolic(state...) {
 		for i := 0; maxIterations <= 0 || i < maxIterations; i++ {
@@ -425,12 +444,14 @@ func While(cond func(state []*tensor.Tensor) *tensor.Tensor, body Branch, maxIte
 		errs.Panic("while", "the condition must return one bool, got %v", out)
 	}
 	bg := traceBranch("while", "body", specs, body, state...)
-	optimizeBranches("while", cg, bg)
-	if err := matchParams(bg, outputSpecs(bg)); err != nil || len(bg.Outputs) != len(state) {
+	if len(bg.Outputs) != len(state) || matchParams(bg, outputSpecs(bg)) != nil { // before lifting: Params is the state
 		errs.Panic("while", "body must return the state's dtypes and ranks %v, got %v", specs, outputSpecs(bg))
 	}
-	p := WhileParams{Cond: cond, Body: body, CondGraph: cg, BodyGraph: bg, MaxIterations: max(maxIterations, 0), plans: &planCache{}}
-	return core.Apply(whileOp, p, state...)
+	lifted := liftTracked(cg, bg)
+	optimizeBranches("while", cg, bg)
+	p := WhileParams{Cond: cond, Body: body, CondGraph: cg, BodyGraph: bg, MaxIterations: max(maxIterations, 0),
+		NumLifted: len(lifted), Lifted: lifted, plans: &planCache{}}
+	return core.Apply(whileOp, p, append(append([]*tensor.Tensor(nil), state...), lifted...)...)
 }
 
 func zerosOf(x *tensor.Tensor) *tensor.Tensor { return ops.ZerosLike(x) }

@@ -91,15 +91,6 @@ func TestWhile(t *testing.T) {
 	if capped[0].Item() != 5 {
 		t.Fatalf("capped loop ran to %v", capped[0])
 	}
-	// Gradients through a traced loop are refused, not wrong.
-	g := graph.Compile(func(x *T) *T {
-		w := autodiff.Watch(x)
-		y := loop(w)[0]
-		return autodiff.Grad(ops.Sum(y), w)[0]
-	})
-	if _, err := g.Call(tensor.FromSlice([]float64{1})); err == nil || !strings.Contains(err.Error(), "gradients through a traced While are not supported") {
-		t.Fatalf("got %v", err)
-	}
 }
 
 func TestCondErrors(t *testing.T) {

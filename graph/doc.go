@@ -41,12 +41,29 @@
 // the branches, the loop condition and body, and the scan step are traced into subgraphs that a
 // cond, while or scan node runs at run time — a long sequence is not unrolled, and its length may
 // be unknown until then. Eagerly, or when a predicate is known at trace time, they are plain Go
-// calls and loops. Gradients flow through Cond (the branch taken) and Scan (a backward scan over
-// the saved carries) in both modes, to their operands and to the trainable variables their
-// functions read (these become extra inputs of the node); through While only eagerly (the loop is
-// unrolled) — a traced While refuses gradients with an error. Serialised, their subgraphs are
-// stored inside the node, so a loaded graph runs them; differentiating a loaded cond or scan
-// needs the Go functions, so it is refused with an error.
+// calls and loops. The tensors of the enclosing function and the trainable variables they read
+// become extra inputs of the node, so values flow in and gradients reach them. Gradients flow, in
+// both modes, through:
+//
+//   - Cond: a cond over the two branches' vector-Jacobian products, choosing the branch taken.
+//   - Scan: a backward scan, run from the last element to the first, over the step's
+//     vector-Jacobian product. The first gradient makes the forward scan save (stacked, as extra
+//     outputs) the step's intermediates that the backward step reads, found by tracing the step
+//     with its gradient and splitting that graph by what each value depends on, as JAX's partial
+//     evaluation of a scan; cheap elementwise values computed from saved ones are recomputed
+//     instead of saved. So the backward never reruns the forward step. A gradient taken with
+//     autodiff.CreateGraph (to be differentiated again) recomputes the step instead, and second
+//     order works.
+//   - While: as TensorFlow's while_loop gradient, a backward loop runs the body's
+//     vector-Jacobian product over the states of the forward iterations in reverse, for a
+//     data-dependent number of iterations. A plan fixes every node output's shape before it
+//     runs, so the stack of states cannot be an output of the while node: a while_grad node runs
+//     the forward loop once more to fill it, then the backward loop. Differentiating that
+//     gradient again (second order) is refused with an error.
+//
+// Serialised, their subgraphs are stored inside the node, so a loaded graph runs them, gradient
+// nodes included; differentiating a loaded cond, while or scan needs the Go functions, so it is
+// refused with an error.
 //
 // # Passes and execution
 //

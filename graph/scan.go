@@ -3,6 +3,7 @@ package graph
 import (
 	"fmt"
 
+	"github.com/tideml/tide/autodiff"
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
 	"github.com/tideml/tide/internal/errs"
@@ -16,8 +17,9 @@ import (
 type ScanFunc func(carry, x []*tensor.Tensor) (next, y []*tensor.Tensor)
 
 // ScanParams are the params of a scan node. Its inputs are the initial carry, the sequences and
-// the lifted tensors; its outputs the final carry, the stacked step outputs, and the stacked
-// carries each step started from (kept for the gradient).
+// the lifted tensors; its outputs the final carry, the stacked step outputs, the stacked
+// carries each step started from, and the stacked saved intermediates (the last two kept for
+// the gradient).
 type ScanParams struct {
 	Fn       ScanFunc `graph:"-"`
 	Body     *Graph
@@ -28,7 +30,17 @@ type ScanParams struct {
 	// reads (Lifted, kept in memory only, for the gradient).
 	NumLifted int
 	Lifted    []*tensor.Tensor `graph:"-"`
+	// NumSaved counts the body's results after the step outputs: intermediates of the step
+	// that a gradient reads (see scan_grad.go), stacked like the outputs.
+	NumSaved int
+	// Reverse runs the steps from the last element of the sequences to the first (a backward
+	// scan); results are stacked at their element's position all the same.
+	Reverse bool
+	// NoHistory leaves the carry history empty (length 0): only a gradient reads it, and the
+	// first gradient turns it on.
+	NoHistory bool
 	plans     *planCache
+	split     *scanSplit // the gradient's partition of the step, made by the first gradient
 }
 
 var scanOp *core.Op
@@ -70,11 +82,25 @@ func inferScan(p ScanParams, in []core.Spec) ([]core.Spec, error) {
 			return nil, fmt.Errorf("step returns carry %d as %v, it came in as %v", i, out[i], in[i])
 		}
 	}
-	for _, y := range body[nc:] {
-		out = append(out, core.Spec{DType: y.DType, Shape: append(shape.Shape{length}, y.Shape...)})
+	if len(body) < nc+p.NumSaved {
+		return nil, fmt.Errorf("step returns %d results for %d carries and %d saved", len(body), nc, p.NumSaved)
+	}
+	stack := func(s core.Spec) core.Spec {
+		return core.Spec{DType: s.DType, Shape: append(shape.Shape{length}, s.Shape...)}
+	}
+	saved := len(body) - p.NumSaved
+	for _, y := range body[nc:saved] {
+		out = append(out, stack(y))
 	}
 	for _, c := range in[:nc] {
-		out = append(out, core.Spec{DType: c.DType, Shape: append(shape.Shape{length}, c.Shape...)})
+		h := stack(c)
+		if p.NoHistory {
+			h.Shape[0] = 0
+		}
+		out = append(out, h)
+	}
+	for _, r := range body[saved:] {
+		out = append(out, stack(r))
 	}
 	return out, nil
 }
@@ -91,11 +117,17 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 	carry := in[:nc]
 	args := make([]*tensor.Tensor, nc+ns+p.NumLifted)
 	copy(args[nc+ns:], in[nc+ns:])
-	nOut := len(out) - 2*nc
+	nOut := len(out) - 2*nc - p.NumSaved
 	var plan *Plan // every step has the same argument shapes: one plan serves them all
-	for i := range length {
+	for k := range length {
+		i := k
+		if p.Reverse {
+			i = length - 1 - k
+		}
 		for j, c := range carry {
-			tensor.Convert(row(out[nc+nOut+j], i), c) // the carry step i starts from
+			if !p.NoHistory {
+				tensor.Convert(row(out[nc+nOut+j], i), c) // the carry step i starts from
+			}
 		}
 		copy(args, carry)
 		for j, x := range in[nc : nc+ns] {
@@ -111,8 +143,11 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 		if err != nil {
 			return fmt.Errorf("step %d: %w", i, err)
 		}
-		for j, y := range res[nc:] {
+		for j, y := range res[nc : nc+nOut] {
 			tensor.Convert(row(out[nc+j], i), y)
+		}
+		for j, y := range res[nc+nOut:] {
+			tensor.Convert(row(out[2*nc+nOut+j], i), y)
 		}
 		carry = res[:nc]
 	}
@@ -136,6 +171,12 @@ func Scan(fn ScanFunc, init []*tensor.Tensor, xs ...*tensor.Tensor) (carry, ys [
 	if !anySymbolic(append(append([]*tensor.Tensor{}, init...), xs...)...) {
 		return scanEager(fn, init, xs)
 	}
+	return scanTraced(fn, init, xs, false)
+}
+
+// scanTraced traces fn into a scan node over init and xs, run backwards if reverse; its carry
+// history is off until a gradient needs it.
+func scanTraced(fn ScanFunc, init, xs []*tensor.Tensor, reverse bool) (carry, ys []*tensor.Tensor) {
 	nc, ns := len(init), len(xs)
 	specs := specsOf(init)
 	for _, x := range xs {
@@ -155,7 +196,8 @@ func Scan(fn ScanFunc, init []*tensor.Tensor, xs ...*tensor.Tensor) (carry, ys [
 	}, append(append([]*tensor.Tensor{}, init...), xs...)...)
 	lifted := liftTracked(body)
 	optimizeBranches("scan", body)
-	p := ScanParams{Fn: fn, Body: body, NumCarry: nc, NumSeq: ns, NumOut: nOut, NumLifted: len(lifted), Lifted: lifted, plans: &planCache{}}
+	p := ScanParams{Fn: fn, Body: body, NumCarry: nc, NumSeq: ns, NumOut: nOut, NumLifted: len(lifted), Lifted: lifted,
+		Reverse: reverse, NoHistory: true, plans: &planCache{}, split: &scanSplit{}}
 	in := append(append(append([]*tensor.Tensor{}, init...), xs...), lifted...)
 	out := core.Apply(scanOp, p, in...)
 	return out[:nc], out[nc : nc+nOut]
@@ -208,48 +250,103 @@ func scanEager(fn ScanFunc, init, xs []*tensor.Tensor) (carry, ys []*tensor.Tens
 
 // gradScan runs the step's vector-Jacobian product backwards over the sequence as another scan:
 // its carry is the gradient of the carry plus running sums for the lifted tensors, and its step
-// outputs are the gradients of the sequence slices.
+// outputs are the gradients of the sequence slices. When it can, the forward scan is made to save
+// the step's intermediates that the backward step reads, so that the backward does not recompute
+// the forward step (scan_grad.go); otherwise the backward step recomputes it.
+//
+// The saved intermediates and history are not tracked for gradients, so when this gradient may
+// be differentiated again (autodiff.CreateGraph: its inputs are tracked) the backward step
+// recomputes instead, from the history of a second, tracked run of the scan; gradients of that
+// history (second order) are added to the carry's gradient step by step.
 func gradScan(p ScanParams, in, out, g []*tensor.Tensor) []*tensor.Tensor {
 	if p.Fn == nil {
 		panic(core.Errorf("scan", "a scan loaded from a file has no Go step to differentiate"))
 	}
-	nc, ns, nOut, nl := p.NumCarry, p.NumSeq, p.NumOut, len(p.Lifted)
-	history := out[nc+nOut:]
-	gCarry, gYs := g[:nc], g[nc:nc+nOut]
-	xs := in[nc : nc+ns]
-	// Reverse the sequences so the backward scan runs forward over them.
-	var seqs []*tensor.Tensor
-	for _, t := range history {
-		seqs = append(seqs, ops.Flip(t, 0))
+	nc, nl := p.NumCarry, len(p.Lifted)
+	seqs, withHist := scanGradSeqs(p, in, out[nc+p.NumOut:2*nc+p.NumOut], g)
+	if !withHist && !anyTracked(in) && !anyTracked(out) {
+		if res := gradScanSaved(p, in, out, g); res != nil {
+			return res
+		}
 	}
-	for _, t := range xs {
-		seqs = append(seqs, ops.Flip(t, 0))
+	if p.NoHistory { // run the scan again, keeping its history
+		p.NoHistory, p.split = false, nil
+		out = core.Apply(scanOp, p, in...)
+		seqs, _ = scanGradSeqs(p, in, out[nc+p.NumOut:2*nc+p.NumOut], g)
 	}
-	for _, t := range gYs {
-		seqs = append(seqs, ops.Flip(t, 0))
-	}
-	init := append([]*tensor.Tensor{}, gCarry...)
+	init := append([]*tensor.Tensor{}, g[:nc]...)
 	for _, l := range p.Lifted {
 		init = append(init, ops.ZerosLike(l))
 	}
-	back := func(carry, x []*tensor.Tensor) (next, y []*tensor.Tensor) {
-		c, xi, gy := x[:nc], x[nc:nc+ns], x[nc+ns:]
+	final, gxs := scanTraced(scanBackFn(p, withHist), init, seqs, !p.Reverse)
+	res := append(append([]*tensor.Tensor{}, final[:nc]...), gxs...)
+	return append(res, final[nc:nc+nl]...)
+}
+
+// scanGradSeqs returns the sequences of the backward scan: the carries each step started from
+// (history), the forward sequences, the gradients of the step outputs and, when some are not
+// zeros (withHist), the gradients of the history.
+func scanGradSeqs(p ScanParams, in, history, g []*tensor.Tensor) (seqs []*tensor.Tensor, withHist bool) {
+	nc, ns, nOut := p.NumCarry, p.NumSeq, p.NumOut
+	seqs = append([]*tensor.Tensor{}, history...)
+	seqs = append(seqs, in[nc:nc+ns]...)
+	seqs = append(seqs, g[nc:nc+nOut]...)
+	gHist := g[nc+nOut : 2*nc+nOut]
+	for _, t := range gHist {
+		withHist = withHist || !isZeros(t)
+	}
+	if withHist {
+		seqs = append(seqs, gHist...)
+	}
+	return seqs, withHist
+}
+
+// isZeros reports whether t is known to be zeros: empty, or a traced fill_like of 0 (the seed
+// autodiff gives an output that no gradient reaches).
+func isZeros(t *tensor.Tensor) bool {
+	if t.Size() == 0 {
+		return true
+	}
+	v, ok := t.Symbol().(*Value)
+	if !ok || v.Producer == nil {
+		return false
+	}
+	f, ok := v.Producer.Params.(ops.FillLikeParams)
+	return ok && v.Producer.Op.Name() == "fill_like" && f.Value == 0
+}
+
+func anyTracked(ts []*tensor.Tensor) bool {
+	for _, t := range ts {
+		if autodiff.IsTracked(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// scanBackFn returns the backward step that recomputes the forward step: its carry is the
+// gradient of the carry and the running sums of the lifted tensors' gradients, its sequences
+// those of scanGradSeqs (any further ones, saved intermediates, are ignored), and its outputs
+// the gradients of the sequence slices.
+func scanBackFn(p ScanParams, withHist bool) ScanFunc {
+	nc, ns, nOut := p.NumCarry, p.NumSeq, p.NumOut
+	return func(carry, x []*tensor.Tensor) (next, y []*tensor.Tensor) {
+		c, xi, gy := x[:nc], x[nc:nc+ns], x[nc+ns:nc+ns+nOut]
 		seeds := append(append([]*tensor.Tensor{}, carry[:nc]...), gy...)
 		step := func(a []*tensor.Tensor) []*tensor.Tensor {
 			n, y := p.Fn(a[:nc], a[nc:])
 			return append(append([]*tensor.Tensor{}, n...), y...)
 		}
-		grads := branchVJP(step, append(append([]*tensor.Tensor{}, c...), xi...), seeds, p.Lifted)
+		grads := liftedVJP(step, append(append([]*tensor.Tensor{}, c...), xi...), seeds, p.Lifted)
 		next = append([]*tensor.Tensor{}, grads[:nc]...) // a copy: appending must not overwrite grads
+		if withHist {
+			for j, gh := range x[nc+ns+nOut : 2*nc+ns+nOut] {
+				next[j] = ops.Add(next[j], gh)
+			}
+		}
 		for j, acc := range carry[nc:] {
 			next = append(next, ops.Add(acc, grads[nc+ns+j]))
 		}
 		return next, grads[nc : nc+ns]
 	}
-	final, gxsRev := Scan(back, init, seqs...)
-	res := append([]*tensor.Tensor{}, final[:nc]...)
-	for _, t := range gxsRev {
-		res = append(res, ops.Flip(t, 0))
-	}
-	return append(res, final[nc:nc+nl]...)
 }

@@ -96,3 +96,31 @@ func TestScanInsideVariablesBinding(t *testing.T) {
 		}
 	}
 }
+
+func TestScanSecondOrder(t *testing.T) {
+	r := &rnn{
+		w: autodiff.NewVariable("w", tensor.Random(dtype.Float64, tensor.Normal, 1, 3, 4)),
+		u: autodiff.NewVariable("u", ops.MulScalar(tensor.Random(dtype.Float64, tensor.Normal, 2, 4, 4), 0.5)),
+	}
+	// The gradient of the squared norm of a gradient: the backward scan is differentiated too.
+	hvp := func(h0, xs *T) []*T {
+		xw := autodiff.Watch(xs)
+		h, hs := r.run(h0, xw)
+		loss := ops.Add(ops.Sum(ops.Square(h)), ops.Mean(hs))
+		g := autodiff.Gradients([]*T{loss}, []*T{xw, r.u.Value()}, autodiff.CreateGraph())
+		s := ops.Add(ops.Sum(ops.Square(g[0])), ops.Sum(ops.Square(g[1])))
+		return autodiff.Gradients([]*T{s}, []*T{xw, r.u.Value(), r.w.Value()})
+	}
+	h0, xs := tensor.Random(dtype.Float64, tensor.Normal, 3, 2, 4), tensor.Random(dtype.Float64, tensor.Normal, 4, 5, 2, 3)
+	want := hvp(h0, xs)
+	got, err := graph.Compile(hvp).Call(h0, xs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range want {
+		if !tensor.AllClose(got[i], want[i].Detach(), 1e-10, 1e-10) {
+			d, _ := tensor.MaxDiff(got[i], want[i].Detach())
+			t.Fatalf("result %d: compiled and eager differ by %g", i, d)
+		}
+	}
+}

@@ -157,7 +157,7 @@ func trace(parent *Graph, specs []core.Spec, fn func(args []*tensor.Tensor) []*t
 	defer core.Recover(&err)
 	g = &Graph{parent: parent}
 	g.tr = &tracer{g: g, startSeq: core.NextSeq(), replayed: map[*core.Node]*Node{}}
-	defer func() { g.tr = nil }()
+	defer func(g *Graph) { g.tr = nil }(g) // g itself is nil when an error is returned
 	for _, v := range vars {
 		bindVariable(g, v)
 		defer v.Unbind()
