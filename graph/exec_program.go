@@ -122,26 +122,22 @@ func (p *Plan) compile() *program {
 }
 
 // writesWhole lists the non-elementwise ops whose kernels write every element of their outputs
-// (TestOverwritingKernelsOnDirtyBuffers checks them on every conformance case). Kernels of
-// other ops may rely on zero-filled outputs (a gradient accumulated by scatter, a sum).
-// The convolutions are not in it: some of their kernels (grouped, empty channels) leave
-// elements for the zero fill.
+// (TestOverwritingKernelsOnDirtyBuffers checks them on every conformance case; the control-flow
+// ops copy their subgraphs' results over whole outputs). Kernels of other ops may rely on
+// zero-filled outputs (a gradient accumulated by scatter, a sum). The convolutions are not in
+// it: some of their kernels (grouped, empty channels) leave elements for the zero fill.
 var writesWhole = map[string]bool{
 	"matmul": true, "adam_update": true, "max_pool": true, "dropout": true, "log_softmax": true,
 	"take_along_axis": true, "slice": true, "expand_like": true, "reduce_sum": true,
-	"scatter_elements": true,
+	"scatter_elements": true, "cond": true, "while": true, "while_grad": true, "scan": true,
 }
-
-// leavesOutputs lists elementwise ops whose kernels leave some outputs unwritten, relying on
-// zero-filled outputs: isnan and isinf of integers and booleans (always false) write nothing.
-var leavesOutputs = map[string]bool{"isnan": true, "isinf": true}
 
 // overwrites reports whether op's kernels write every element of their outputs, so that the
 // executor can skip clearing a reused buffer: true of elementwise ops (each output element is
-// computed from the inputs' elements) but those in leavesOutputs, and of the ops in
-// writesWhole.
+// computed from the inputs' elements; ops/conformance checks every elementwise kernel on
+// outputs that start as garbage) and of the ops in writesWhole.
 func overwrites(op *core.Op) bool {
-	return (op.IsElementwise() && !leavesOutputs[op.Name()]) || writesWhole[op.Name()]
+	return op.IsElementwise() || writesWhole[op.Name()]
 }
 
 // nodeOverwrites reports whether n's kernel writes every element of its outputs: a fused
