@@ -58,6 +58,7 @@ func (c *memCache) pass(ctx context.Context, d *Dataset, yield func(Element, err
 		if err != nil {
 			clean = false
 		} else {
+			e = e.kept() // later passes hand it out again
 			got = append(got, e)
 		}
 		stopped = !yield(e, err)

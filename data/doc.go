@@ -52,8 +52,25 @@
 // at a time, [Dataset.ParseExample] followed by [Dataset.Batch] gives the same batches.
 // Straight after a [TFRecord] dataset read in sequence (unshuffled, one file after the
 // other), ParseExampleBatch takes the fastest path: each batch's records are read in one
-// large read into a reused buffer and parsed on the Parallel goroutines, with no element
-// per record.
+// large read into a reused buffer and checked and parsed on the Parallel goroutines,
+// with no element per record.
+//
+// # Recycling batch memory
+//
+// Fresh memory is expensive: every new page of a batch tensor costs the operating
+// system a page fault, and the garbage collector a cycle now and then. A consumer that
+// is done with a batch (after the training step that used it) can hand its memory back
+// with [Element.Release], and the parsing datasets reuse it for later batches:
+//
+//	for batch, err := range ds.All(ctx) {
+//		...
+//		step(batch)
+//		batch.Release() // batch and its tensors must not be used from here on
+//	}
+//
+// A batch that is not released is never overwritten; Release is the promise that
+// nothing uses the batch any more. Only [Dataset.ParseExample] and
+// [Dataset.ParseExampleBatch] recycle so far; for other elements Release does nothing.
 //
 // # Images from folders
 //

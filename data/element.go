@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync/atomic"
 
 	"github.com/tideml/tide/dtype"
 	"github.com/tideml/tide/shape"
@@ -21,9 +22,57 @@ import (
 // Elements are values: a transform never changes the tensors it is given, and code that
 // receives an element must not change its tensors' data either, since a cached or
 // repeated dataset may hand the same tensors out again. Map functions build new tensors.
+//
+// An element made by a dataset that recycles memory ([Dataset.ParseExampleBatch]) can
+// be handed back with [Element.Release] once its consumer is done with it.
 type Element struct {
 	Tensors []*tensor.Tensor
 	Names   []string
+
+	// rel hands the tensors' memory back to the dataset that made them; nil for most
+	// elements, and dropped by every transform that makes new elements or may hand
+	// the same element out twice.
+	rel *releaser
+}
+
+// releaser hands the memory of one element back for reuse, once. Each element has its
+// own, so that releasing a stale copy of an element whose memory was reused since does
+// nothing.
+type releaser struct {
+	done atomic.Bool
+	mem  recycler
+}
+
+// recycler is memory that goes back to where it came from for reuse.
+type recycler interface{ recycle() }
+
+// Release hands the memory of e's tensors back to the dataset that made them, which
+// reuses it for the elements it makes later, so that a pipeline whose consumer releases
+// each batch when done with it (after the training step) allocates next to nothing per
+// batch. Only [Dataset.ParseExample] and [Dataset.ParseExampleBatch] recycle memory so
+// far, and only for their FixedLen features. Their elements stay releasable through
+// the transforms that hand each element on once and unchanged ([Dataset.Prefetch],
+// [Dataset.Shuffle], [Dataset.Take], [Dataset.Filter], [Dataset.Repeat], a map
+// function that returns its input...), not through those that build new elements
+// ([Dataset.Batch], [Element.Split]) or may hand one out twice ([Dataset.Cache],
+// [FromElements]). For any other element Release does nothing, as it does for an
+// element released already (or a copy of one). An element that is never released is
+// never overwritten.
+//
+// After Release, neither e nor any tensor sharing memory with its tensors (the results
+// of [Element.Split], reshapes) may be used: later elements overwrite their values.
+func (e Element) Release() {
+	if e.rel != nil && e.rel.done.CompareAndSwap(false, true) {
+		e.rel.mem.recycle()
+	}
+}
+
+// kept returns e without the ability to be released, for a dataset that keeps e to hand
+// it out again (a cache, a list of elements): releasing one pass's element must not
+// overwrite the next pass's.
+func (e Element) kept() Element {
+	e.rel = nil
+	return e
 }
 
 // Single returns an element holding one tensor.
@@ -265,4 +314,13 @@ func (s Spec) componentName(i int) string {
 		return s.Names[i]
 	}
 	return fmt.Sprint(i)
+}
+
+// keptElements returns a copy of elems, none of which can be released.
+func keptElements(elems []Element) []Element {
+	out := make([]Element, len(elems))
+	for i, e := range elems {
+		out[i] = e.kept()
+	}
+	return out
 }

@@ -221,3 +221,38 @@ func ExampleDataset_Interleave() {
 	// Output:
 	// [10 20 21 30 31 32]
 }
+
+func ExampleElement_Release() {
+	dir, _ := os.MkdirTemp("", "release")
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "train.tfrecord")
+	var recs [][]byte
+	for i := range 6 {
+		b, _ := (&example.Example{Features: example.Features{"x": example.FloatFeature(float32(i))}}).Marshal()
+		recs = append(recs, b)
+	}
+	if err := tfrecord.WriteFile(path, recs); err != nil {
+		log.Fatal(err)
+	}
+
+	spec := example.Spec{"x": example.FixedLen(example.KindFloat)}
+	ds := data.TFRecord([]string{path}).ParseExampleBatch(2, spec)
+	var kept *tensor.Tensor
+	for b, err := range ds.All(context.Background()) {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(b.Get("x").Float32s())
+		if kept == nil {
+			kept = b.Get("x") // kept, so never released
+			continue
+		}
+		b.Release() // done with it: its memory parses a later batch
+	}
+	fmt.Println("kept:", kept.Float32s())
+	// Output:
+	// [0 1]
+	// [2 3]
+	// [4 5]
+	// kept: [0 1]
+}

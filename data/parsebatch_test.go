@@ -10,6 +10,7 @@ import (
 
 	"github.com/tideml/tide/io/example"
 	"github.com/tideml/tide/io/tfrecord"
+	"github.com/tideml/tide/tensor"
 )
 
 // passLog runs a pass and returns each element, or error, as text.
@@ -52,6 +53,7 @@ func TestParseExampleBatchChunked(t *testing.T) {
 	damaged[offsets[9]+20] ^= 0xff
 	bad := write("bad.tfrecord", damaged)
 	cut := write("cut.tfrecord", framed[:offsets[14]+7])
+	badCut := write("badcut.tfrecord", damaged[:offsets[14]+7]) // damaged, then cut
 	empty := write("empty.tfrecord", nil)
 	gz := filepath.Join(dir, "good.tfrecord.gz")
 	if err := tfrecord.WriteFile(gz, recs, tfrecord.WithCompression(tfrecord.GZIP)); err != nil {
@@ -72,6 +74,8 @@ func TestParseExampleBatchChunked(t *testing.T) {
 		"spanning":  {short, good, short, empty, short},
 		"damaged":   {short, bad, good},
 		"cut":       {good, cut, short},
+		"badcut":    {short, badCut, good},
+		"twobad":    {bad, short, bad, short},
 		"missing":   {short, filepath.Join(dir, "nope.tfrecord"), good},
 		"unparsed":  {mixed, good},
 		"gzip":      {short, gz},
@@ -177,4 +181,90 @@ func TestParseExampleBatchOwnsMemory(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestElementRelease checks the recycling of batch memory: a released batch's memory
+// goes to later batches, a batch that is kept is never overwritten whatever is
+// released around it, releasing twice (or a copy) does nothing more, and a cache hands
+// out elements that cannot be released.
+func TestElementRelease(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "f.tfrecord")
+	if err := tfrecord.WriteFile(p, exampleRecords(t, 200)); err != nil {
+		t.Fatal(err)
+	}
+	spec := example.Spec{"x": example.FixedLen(example.KindFloat, 4), "label": example.FixedLen(example.KindInt64), "ids": example.VarLen(example.KindInt64)}
+	mem := func(e Element) *float32 { return &tensor.Data[float32](e.Get("x"))[0] }
+	for _, opts := range [][]Option{nil, {Parallel(2)}, {Parallel(3), Deterministic(false)}} {
+		ds := TFRecord([]string{p}).ParseExampleBatch(3, spec, opts...)
+		var want []string
+		for e, err := range ds.All(context.Background()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			want = append(want, fmt.Sprint(e))
+		}
+		var kept []Element
+		var got []string
+		released := map[*float32]bool{}
+		reused := 0
+		for e, err := range ds.All(context.Background()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			got = append(got, fmt.Sprint(e))
+			if released[mem(e)] {
+				reused++
+			}
+			for _, k := range kept {
+				if mem(k) == mem(e) {
+					t.Fatalf("%v: a new batch uses the memory of a kept one", opts)
+				}
+			}
+			if len(got)%3 == 0 {
+				kept = append(kept, e) // never released
+				continue
+			}
+			released[mem(e)] = true
+			cp := e
+			e.Release()
+			e.Release()
+			cp.Release()
+		}
+		if !slices.Equal(sortedCopy(got), sortedCopy(want)) {
+			t.Fatalf("%v: batches differ when released", opts)
+		}
+		for _, k := range kept {
+			if !slices.Contains(want, fmt.Sprint(k)) {
+				t.Fatalf("%v: a kept batch changed: %v", opts, k)
+			}
+		}
+		if reused == 0 {
+			t.Errorf("%v: no released memory was reused", opts)
+		}
+	}
+
+	// Releasing what a cache hands out must not change what it hands out next.
+	ds := TFRecord([]string{p}).ParseExampleBatch(7, spec, Parallel(2)).Cache("")
+	var first []string
+	for range 3 {
+		var pass []string
+		for e, err := range ds.All(context.Background()) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			pass = append(pass, fmt.Sprint(e))
+			e.Release()
+		}
+		if first == nil {
+			first = pass
+		} else if !slices.Equal(pass, first) {
+			t.Fatal("a cached pass changed after its elements were released")
+		}
+	}
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
 }

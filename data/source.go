@@ -38,7 +38,7 @@ func FromElements(elems ...Element) *Dataset {
 		}
 		spec = m
 	}
-	elems = slices.Clone(elems)
+	elems = keptElements(elems)
 	return newDataset(spec, int64(len(elems)), func(ctx context.Context, yield func(Element, error) bool) {
 		for _, e := range elems {
 			if ctxDone(ctx, yield) || !yield(e, nil) {

@@ -138,7 +138,7 @@ func (d *Dataset) ParseExample(spec example.Spec, opts ...Option) *Dataset {
 	if err != nil {
 		return failed(fmt.Errorf("data: parse example: %w", err))
 	}
-	bp := newBatchParser(p, spec, out)
+	bp := newBatchParser(p, spec, out, 1)
 	return d.Map(func(e Element) (Element, error) {
 		rec, err := record(e)
 		if err != nil {
@@ -179,7 +179,7 @@ func (d *Dataset) ParseExampleBatch(n int, spec example.Spec, opts ...Option) *D
 	if err != nil {
 		return failed(fmt.Errorf("data: parse example batch: %w", err))
 	}
-	bp := newBatchParser(p, spec, out)
+	bp := newBatchParser(p, spec, out, n)
 	if d.files != nil && d.err == nil {
 		return d.files.parseBatches(n, bp, newOptions(append(opts, OutputSpec(out))))
 	}
@@ -251,11 +251,12 @@ func allEqual(x []int) bool {
 
 // wrapValues returns the values of v, which fill dims exactly, as a tensor.
 func wrapValues(v *example.Values, f example.FeatureSpec, dims []int) *tensor.Tensor {
+	// The slices are cut to their length: the memory beyond belongs to no tensor.
 	var t *tensor.Tensor
 	if f.Kind == example.KindFloat {
-		t = tensor.Wrap(v.Floats, dims...)
+		t = tensor.Wrap(v.Floats[:len(v.Floats):len(v.Floats)], dims...)
 	} else {
-		t = tensor.Wrap(v.Int64s, dims...)
+		t = tensor.Wrap(v.Int64s[:len(v.Int64s):len(v.Int64s)], dims...)
 	}
 	if len(dims) == 0 {
 		t = t.Reshape() // Wrap with no dimensions makes a vector

@@ -138,7 +138,7 @@ func FromElementsSpec(spec Spec, elems []Element) *Dataset {
 			return errorf("from elements: element %d: %s", i, trimPrefix(err))
 		}
 	}
-	elems = slices.Clone(elems)
+	elems = keptElements(elems)
 	return newDataset(spec, int64(len(elems)), func(ctx context.Context, yield func(Element, error) bool) {
 		for _, e := range elems {
 			if ctxDone(ctx, yield) || !yield(e, nil) {

@@ -52,4 +52,11 @@
 // [Values.SparseIndices] give TensorFlow's dense and sparse shapes.
 // [SequenceParser] does the same for SequenceExamples, with context and
 // sequence specs.
+//
+// The records of one file are usually laid out alike on the wire: the same
+// features, encoded the same way, with values of the same sizes. Once a
+// Batch has parsed such a record, [Parser.Append] checks that the next one
+// has the same bytes outside the values of the spec's features and then
+// decodes those values from where the last record had them, without walking
+// the nested messages again; the results are those of the general path.
 package example

@@ -83,6 +83,16 @@ func checkParse(t *testing.T, in []byte, fs Features) {
 			t.Fatalf("feature %q: Parse and Unmarshal disagree", k)
 		}
 	}
+	fixed := Spec{}
+	for k, f := range fs {
+		switch f.Kind {
+		case KindFloat:
+			fixed[k] = FixedLen(KindFloat, len(f.Floats))
+		case KindInt64:
+			fixed[k] = FixedLen(KindInt64, len(f.Int64s))
+		}
+	}
+	checkLayout(t, in, fixed)
 }
 
 func checkSequenceParse(t *testing.T, in []byte, s *SequenceExample) {

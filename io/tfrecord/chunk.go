@@ -1,6 +1,7 @@
 package tfrecord
 
 import (
+	"encoding/binary"
 	"io"
 	"math"
 	"slices"
@@ -18,6 +19,11 @@ type Chunk struct {
 	buf   []byte // framed records; buf[0] is at stream offset off
 	spans []span // payload of each record in buf
 	off   int64
+
+	// unchecked is set when the data CRCs are left to Verify, which names the
+	// input name in its errors.
+	unchecked bool
+	name      string
 }
 
 type span struct{ lo, hi int }
@@ -43,6 +49,24 @@ func (c *Chunk) Offset(i int) int64 {
 // its records took.
 func (c *Chunk) Size() int { return len(c.buf) }
 
+// Verify checks the data CRC of record i, 0 ≤ i < Len(), when ReadChunk left
+// it unchecked ([WithDeferredDataCheck]), and returns the [*RecordError]
+// that ReadChunk would have returned for it if it is damaged. It returns nil
+// for a record that ReadChunk checked already, or that no CRC is checked for
+// ([WithVerifyChecksums](false)). Verify does not change c: any number of
+// goroutines may verify the records of a filled chunk at once.
+func (c *Chunk) Verify(i int) error {
+	if !c.unchecked {
+		return nil
+	}
+	s := c.spans[i]
+	stored := binary.LittleEndian.Uint32(c.buf[s.hi:])
+	if crc := MaskedCRC(c.buf[s.lo:s.hi]); crc != stored {
+		return &RecordError{Name: c.name, Offset: c.Offset(i), Err: ErrCorrupt, Detail: dataCRCDetail(stored, crc)}
+	}
+	return nil
+}
+
 // minRead is the smallest read ReadChunk asks the input for, so that small
 // records do not cost a system call each.
 const minRead = 32 << 10
@@ -63,8 +87,12 @@ const maxAhead = 16 << 20
 // the input. c then holds the records before the error, which are good. The
 // error is sticky, as Next's errors are. ReadChunk and Next may be mixed:
 // each continues where the other stopped.
+//
+// With [WithDeferredDataCheck], ReadChunk leaves the data CRCs to
+// [Chunk.Verify], and reads on past a record whose data is damaged.
 func (r *Reader) ReadChunk(c *Chunk, n int) error {
 	c.buf, c.spans, c.off = c.buf[:0], c.spans[:0], r.pos
+	c.unchecked, c.name = r.o.deferData && !r.o.noVerify, r.o.name
 	if r.err != nil {
 		return r.err
 	}
@@ -102,8 +130,10 @@ func (r *Reader) frame(c *Chunk, n int) (int, error) {
 			total := headerSize + length + footerSize
 			if avail >= total {
 				lo, hi := scan+headerSize, scan+headerSize+length
-				if err := r.checkData(c.buf[lo:hi], c.buf[hi:]); err != nil {
-					return scan, err
+				if !c.unchecked { // else Verify checks the data
+					if err := r.checkData(c.buf[lo:hi], c.buf[hi:]); err != nil {
+						return scan, err
+					}
 				}
 				c.spans = append(c.spans, span{lo, hi})
 				scan += total

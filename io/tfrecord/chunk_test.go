@@ -78,6 +78,44 @@ func readMixed(r *Reader, pattern []int) readLog {
 	}
 }
 
+// readDeferred is readMixed for a reader made with WithDeferredDataCheck:
+// each record of a chunk is verified before it is logged, and the first
+// error of Verify ends the reading.
+func readDeferred(r *Reader, pattern []int) readLog {
+	var l readLog
+	var c Chunk
+	for i := 0; ; i++ {
+		k := pattern[i%len(pattern)]
+		if k == 0 {
+			rec, err := r.Next()
+			if err == io.EOF {
+				return l
+			}
+			if err != nil {
+				l.err = err.Error()
+				return l
+			}
+			l.recs, l.offs = append(l.recs, string(rec)), append(l.offs, r.Offset())
+			continue
+		}
+		err := r.ReadChunk(&c, k)
+		for j := range c.Len() {
+			if verr := c.Verify(j); verr != nil {
+				l.err = verr.Error()
+				return l
+			}
+			l.recs, l.offs = append(l.recs, string(c.Record(j))), append(l.offs, c.Offset(j))
+		}
+		if err == io.EOF {
+			return l
+		}
+		if err != nil {
+			l.err = err.Error()
+			return l
+		}
+	}
+}
+
 // sameAsNext fails t unless reading in with ReadChunk (mixed with Next as
 // pattern says) gives exactly what Next gives.
 func sameAsNext(t *testing.T, in []byte, opts []Option, pattern []int) {
@@ -146,7 +184,36 @@ func TestReadChunkCorrupt(t *testing.T) {
 			sameAsNext(t, bad, []Option{WithName("train.tfrecord")}, p)
 			sameAsNext(t, bad, []Option{WithVerifyChecksums(false)}, p)
 			sameAsNext(t, bad, []Option{WithMaxRecordSize(6)}, p)
+			for _, opts := range [][]Option{{WithName("train.tfrecord")}, {WithVerifyChecksums(false)}} {
+				want := readNext(NewReader(bytes.NewReader(bad), opts...))
+				got := readDeferred(NewReader(bytes.NewReader(bad), append(opts, WithDeferredDataCheck())...), p)
+				diffLogs(t, got, want)
+			}
 		}
+	}
+}
+
+// TestChunkVerify checks that a chunk read with deferred data checks holds
+// the records after a damaged one, that Verify names the damaged one as
+// ReadChunk does, and that a chunk read without deferral verifies nothing.
+func TestChunkVerify(t *testing.T) {
+	in := frames("first", "hello", "third record")
+	in[12+5+4+12+1] ^= 1 // the "e" of "hello"
+	var c Chunk
+	err := NewReader(bytes.NewReader(in), WithName("f"), WithDeferredDataCheck()).ReadChunk(&c, 10)
+	if err != io.EOF || c.Len() != 3 {
+		t.Fatalf("deferred: %d records, %v", c.Len(), err)
+	}
+	const want = "tfrecord: f: corrupt record at offset 21: data crc mismatch"
+	for i, bad := range []bool{false, true, false} {
+		err := c.Verify(i)
+		if bad != (err != nil) || bad && (!strings.HasPrefix(err.Error(), want) || !errors.Is(err, ErrCorrupt)) {
+			t.Errorf("Verify(%d) = %v", i, err)
+		}
+	}
+	err = NewReader(bytes.NewReader(in), WithName("f")).ReadChunk(&c, 10)
+	if err == nil || !strings.HasPrefix(err.Error(), want) || c.Len() != 1 || c.Verify(0) != nil {
+		t.Errorf("checked: %d records, %v", c.Len(), err)
 	}
 }
 

@@ -50,7 +50,9 @@
 // the records it will hold, with both CRCs checked, so that reading costs
 // little more than a plain sequential read of the file and the chunk can be
 // handed to another goroutine to decode while the next is read. This is how
-// the data pipeline parses TFRecord files in parallel. The CRCs use
+// the data pipeline parses TFRecord files in parallel; with
+// [WithDeferredDataCheck] it leaves the data CRCs to [Chunk.Verify] on the
+// decoding goroutines, so that they share that cost. The CRCs use
 // hash/crc32's Castagnoli table, which runs on the CPU's CRC32 instruction
 // where there is one (SSE 4.2 on amd64, the CRC extension on arm64).
 //

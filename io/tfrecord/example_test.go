@@ -138,3 +138,26 @@ func ExampleRecordError() {
 	// true
 	// tfrecord: truncated record at offset 0: length header has 10 of 12 bytes
 }
+
+func ExampleChunk_Verify() {
+	var data []byte
+	for _, rec := range []string{"a", "bb", "ccc"} {
+		data = tfrecord.AppendRecord(data, []byte(rec))
+	}
+	data[17+12] ^= 1 // damage the first byte of "bb"
+	r := tfrecord.NewReader(bytes.NewReader(data), tfrecord.WithName("f"), tfrecord.WithDeferredDataCheck())
+	var c tfrecord.Chunk
+	err := r.ReadChunk(&c, 10) // reads on past the damaged record
+	fmt.Println(c.Len(), "records,", err)
+	for i := range c.Len() {
+		if err := c.Verify(i); err != nil {
+			fmt.Println(err)
+			break // the end of the input, as for ReadChunk's errors
+		}
+		fmt.Printf("%s\n", c.Record(i))
+	}
+	// Output:
+	// 3 records, EOF
+	// a
+	// tfrecord: f: corrupt record at offset 17: data crc mismatch (stored 0xa5e29763, computed 0xd63476a6)
+}

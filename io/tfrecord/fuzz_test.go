@@ -33,7 +33,9 @@ func FuzzReader(f *testing.F) {
 			opts = append(opts, WithVerifyChecksums(false))
 		}
 		pattern := chunkPatterns[int(mode>>4)%len(chunkPatterns)]
-		diffLogs(t, readMixed(NewReader(bytes.NewReader(in), opts...), pattern), readNext(NewReader(bytes.NewReader(in), opts...)))
+		want := readNext(NewReader(bytes.NewReader(in), opts...))
+		diffLogs(t, readMixed(NewReader(bytes.NewReader(in), opts...), pattern), want)
+		diffLogs(t, readDeferred(NewReader(bytes.NewReader(in), append(opts, WithDeferredDataCheck())...), pattern), want)
 
 		r := NewReader(bytes.NewReader(in), opts...)
 		var framed []byte

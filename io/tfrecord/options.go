@@ -55,6 +55,7 @@ type options struct {
 	bufSize     int
 	reuse       bool
 	noVerify    bool
+	deferData   bool
 	maxRecord   int64
 }
 
@@ -112,6 +113,18 @@ func WithReuseBuffer() Option {
 // reported.
 func WithVerifyChecksums(on bool) Option {
 	return func(o *options) { o.noVerify = !on }
+}
+
+// WithDeferredDataCheck makes [Reader.ReadChunk] check only the length CRCs
+// of the records, which it needs to frame them, and leave the data CRCs to
+// [Chunk.Verify]: a parallel pipeline then checks them on the goroutines
+// that decode the chunks, where each record's bytes are about to be read
+// anyway, rather than on the one goroutine that reads the input. ReadChunk
+// then reads on past a record whose data is damaged (its framing is sound),
+// so the caller must treat the first error Verify reports as the end of the
+// input, as ReadChunk would have. [Reader.Next] still checks every CRC.
+func WithDeferredDataCheck() Option {
+	return func(o *options) { o.deferData = true }
 }
 
 // WithMaxRecordSize makes a [Reader] reject, as corrupt, any record whose

@@ -319,9 +319,14 @@ func (r *Reader) checkData(data, foot []byte) error {
 	}
 	stored := binary.LittleEndian.Uint32(foot)
 	if c := MaskedCRC(data); c != stored {
-		return r.corrupt("data crc mismatch (stored 0x%08x, computed 0x%08x)", stored, c)
+		return r.corrupt("%s", dataCRCDetail(stored, c))
 	}
 	return nil
+}
+
+// dataCRCDetail describes a data CRC that does not match.
+func dataCRCDetail(stored, computed uint32) string {
+	return fmt.Sprintf("data crc mismatch (stored 0x%08x, computed 0x%08x)", stored, computed)
 }
 
 func (r *Reader) corrupt(format string, args ...any) error {
