@@ -86,9 +86,18 @@ func clampExp32(x float64) float64 {
 	return x
 }
 
-// Exp32 sets dst[i] = e^x[i]. Measured against float64 math over every 61st float32 in
-// [-104, 89]: at most 0.51 ulp (0.501).
+// Exp32 sets dst[i] = e^x[i], with the vector kernel where the CPU has one (at most 1.3 ulp;
+// see the package documentation), else with exp32Go.
 func Exp32(dst, x []float32) {
+	x = x[:len(dst)]
+	if !expSIMD(dst, x) {
+		exp32Go(dst, x)
+	}
+}
+
+// exp32Go is Exp32 in float64. Measured against float64 math over every 61st float32 in
+// [-104, 89]: at most 0.51 ulp (0.501).
+func exp32Go(dst, x []float32) {
 	x = x[:len(dst)]
 	for i, v := range x {
 		r, s := expTab(clampExp32(float64(v)))
@@ -98,9 +107,12 @@ func Exp32(dst, x []float32) {
 
 // ExpSub32 sets dst[i] = e^(x[i]-m) and returns the sum of the (rounded) results, added in
 // float64: the exponentiation and normalising sum of a softmax in one pass. x[i]-m is rounded
-// to float32 first, as a separate subtraction would.
+// to float32 first, as a separate subtraction would. The exponential is Exp32's.
 func ExpSub32(dst, x []float32, m float32) float32 {
 	x = x[:len(dst)]
+	if s, ok := expSubSIMD(dst, x, m); ok {
+		return s
+	}
 	var sum float64
 	for i, v := range x {
 		r, s := expTab(clampExp32(float64(v - m)))
@@ -112,8 +124,11 @@ func ExpSub32(dst, x []float32, m float32) float32 {
 }
 
 // SumExpSub32 returns Σ e^(x[i]-m) without storing the terms, summed in float64 (the sum of a
-// log-softmax).
+// log-softmax). The exponential is Exp32's.
 func SumExpSub32(x []float32, m float32) float32 {
+	if s, ok := sumExpSubSIMD(x, m); ok {
+		return s
+	}
 	var s0, s1 float64
 	i := 0
 	for ; i+2 <= len(x); i += 2 {

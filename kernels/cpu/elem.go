@@ -13,7 +13,8 @@ import (
 
 // Elementwise binary arithmetic with NumPy broadcasting (add, sub, mul, div, maximum, minimum,
 // pow) and the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf, softplus) for
-// float32 and float64, on the loops of internal/vmath.
+// float32 and float64, on the loops of internal/vmath (which run the float32 exp, log, tanh,
+// sigmoid and erf with the assembly of internal/asm/f32 where the CPU allows).
 //
 // A binary kernel plans the broadcast once (see ewNest): same shapes and a scalar on either side
 // become one flat loop split across threads; a row or column broadcast becomes rows of a VV or
@@ -257,7 +258,9 @@ type ewUn[T ewFloat] struct {
 	ns float64
 }
 
-// Costs per element of the unary functions, in nanoseconds (one core).
+// Costs per element of the unary functions, in nanoseconds (one core). The float32 exp, log,
+// tanh, sigmoid and erf cost less where vmath runs them with vector kernels (vmath.SIMD32):
+// about ewNsStream for exp, which then runs at memory speed on large tensors.
 const (
 	ewNsSqrt = 1.2
 	ewNsExp  = 4.5
@@ -266,13 +269,28 @@ const (
 	ewNsErf  = 6
 	ewNsSoft = 15
 	ewNsCall = 15 // float64 functions calling package math per element
+
+	ewNsExpSIMD  = 0.5
+	ewNsLogSIMD  = 1
+	ewNsTanhSIMD = 1
+	ewNsSigSIMD  = 1.2
+	ewNsErfSIMD  = 1.2
 )
 
+// ewCosts32 returns the costs of the float32 exp, log, tanh, sigmoid and erf.
+func ewCosts32() (exp, log, tanh, sigmoid, erf float64) {
+	if vmath.SIMD32() {
+		return ewNsExpSIMD, ewNsLogSIMD, ewNsTanhSIMD, ewNsSigSIMD, ewNsErfSIMD
+	}
+	return ewNsExp, ewNsLog, ewNsTanh, ewNsExp, ewNsErf
+}
+
 func init() {
+	nsExp, nsLog, nsTanh, nsSig, nsErf := ewCosts32()
 	un32 := map[string]ewUn[float32]{
 		"neg": {vmath.Neg[float32], ewNsStream}, "abs": {vmath.Abs32, ewNsStream}, "sqrt": {vmath.Sqrt32, ewNsSqrt},
-		"relu": {vmath.Relu[float32], ewNsStream}, "exp": {vmath.Exp32, ewNsExp}, "log": {vmath.Log32, ewNsLog},
-		"tanh": {vmath.Tanh32, ewNsTanh}, "sigmoid": {vmath.Sigmoid32, ewNsExp}, "erf": {vmath.Erf32, ewNsErf},
+		"relu": {vmath.Relu[float32], ewNsStream}, "exp": {vmath.Exp32, nsExp}, "log": {vmath.Log32, nsLog},
+		"tanh": {vmath.Tanh32, nsTanh}, "sigmoid": {vmath.Sigmoid32, nsSig}, "erf": {vmath.Erf32, nsErf},
 	}
 	un64 := map[string]ewUn[float64]{
 		"neg": {vmath.Neg[float64], ewNsStream}, "abs": {vmath.Abs64, ewNsStream}, "sqrt": {vmath.Sqrt64, ewNsSqrt},
