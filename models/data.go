@@ -30,6 +30,8 @@ func (m *Model) batched(ds *data.Dataset) bool {
 		if spec.Names != nil {
 			if idx := m.namedInputIndex(spec.Names, 0); idx >= 0 {
 				i = idx
+			} else if idx := m.featureIndex(spec.Names); idx >= 0 {
+				i = idx
 			}
 			first = spec.Tensors[i].Shape
 		}
@@ -68,6 +70,22 @@ func (m *Model) namedInputIndex(names []string, i int) int {
 	in := m.inputNames()
 	if i < len(in) {
 		return slices.Index(names, in[i])
+	}
+	return -1
+}
+
+// featureIndex returns the position in names of the features of a model with one input when
+// they are not under the input's name: the first name that is neither a target's nor the
+// sample weights' (as splitNamed finds them), or -1.
+func (m *Model) featureIndex(names []string) int {
+	if m.numInputs() != 1 {
+		return -1
+	}
+	outs := m.outputNames()
+	for i, name := range names {
+		if name != "sample_weight" && !slices.Contains(labelNames, name) && !slices.Contains(outs, name) {
+			return i
+		}
 	}
 	return -1
 }

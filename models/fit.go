@@ -486,6 +486,9 @@ func (m *Model) trainEpoch(ctx context.Context, it *batchIter, epoch, steps int,
 		if err := cbs.each(func(c Callback) error { return c.OnTrainBatchEnd(b, logs) }); err != nil {
 			return nil, err
 		}
+		// The step is done with the batch (its results are new tensors): the input pipeline may
+		// reuse its memory (data.Element.Release; a no-op for datasets that do not recycle).
+		e.Release()
 		if m.stop {
 			break
 		}
@@ -564,6 +567,7 @@ func (m *Model) evaluate(ctx context.Context, ds *data.Dataset, cfg *fitConfig, 
 		if err := cbs.each(func(c Callback) error { return c.OnTestBatchEnd(b, logs) }); err != nil {
 			return nil, err
 		}
+		e.Release() // as in training
 		b++
 	}
 	logs := m.testLogs(tr)
