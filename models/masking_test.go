@@ -84,3 +84,43 @@ func TestNoMaskWithoutMaskZero(t *testing.T) {
 		t.Errorf("padding had no effect without mask_zero")
 	}
 }
+
+// Softmax uses the mask flowing from Embedding(mask_zero), as Keras's Softmax(mask): attention
+// weights over time (Dense(1) scores, softmax along time) give the padded steps weight 0 and the
+// valid ones the weights of the unpadded sequence, eagerly and compiled; the mask flows on, so a
+// GRU after a per-step softmax over features sees the padded batch as the unpadded sequences.
+func TestSoftmaxUsesPropagatedMask(t *testing.T) {
+	padded := tensor.FromSlice([]int64{3, 5, 2, 0, 0, 7, 1, 4, 6, 2}, 2, 5)
+	short := []*tensor.Tensor{
+		tensor.FromSlice([]int64{3, 5, 2}, 1, 3),
+		tensor.FromSlice([]int64{7, 1, 4, 6, 2}, 1, 5),
+	}
+	emb := []nn.Option{nn.WithMaskZero(true), nn.WithSeed(1)}
+	attn := Sequential(nn.Embedding(10, 4, emb...), nn.Dense(1, nn.WithSeed(2)), nn.Softmax(nn.WithAxis(1)))
+	got := attn.Call(nn.Inference, padded)[0] // [2, 5, 1]
+	for i, s := range short {
+		want := attn.Call(nn.Inference, s)[0]
+		n := s.Dim(1)
+		row := ops.SliceAxis(got, 0, i, i+1, 1)
+		if !tensor.AllClose(ops.SliceAxis(row, 1, 0, n, 1), want, 1e-6, 1e-6) {
+			t.Errorf("padded sequence %d gives weights %v, unpadded %v", i, row, want)
+		}
+		if pad := ops.SliceAxis(row, 1, n, 5, 1); !tensor.AllClose(pad, ops.ZerosLike(pad), 0, 0) {
+			t.Errorf("padded steps of sequence %d get weights %v, want 0", i, pad)
+		}
+	}
+	pred, err := attn.PredictOnBatch(padded)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !tensor.AllClose(pred[0], got, 1e-6, 1e-6) {
+		t.Errorf("compiled %v, eager %v", pred[0], got)
+	}
+	seq := Sequential(nn.Embedding(10, 4, emb...), nn.Dense(3, nn.WithSeed(3)), nn.Softmax(), nn.GRU(2, nn.WithSeed(4)))
+	out := seq.Call(nn.Inference, padded)[0]
+	for i, s := range short {
+		if row, want := ops.SliceAxis(out, 0, i, i+1, 1), seq.Call(nn.Inference, s)[0]; !tensor.AllClose(row, want, 1e-6, 1e-6) {
+			t.Errorf("GRU after Softmax: padded sequence %d gives %v, unpadded %v", i, row, want)
+		}
+	}
+}

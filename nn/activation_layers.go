@@ -21,6 +21,7 @@ var (
 	_ MaskPropagator = (*PReLULayer)(nil)
 	_ MaskPropagator = (*ELULayer)(nil)
 	_ MaskPropagator = (*SoftmaxLayer)(nil)
+	_ MaskedCaller   = (*SoftmaxLayer)(nil)
 	_ MaskPropagator = (*IdentityLayer)(nil)
 	_ Constrainer    = (*PReLULayer)(nil)
 )
@@ -241,7 +242,8 @@ type SoftmaxLayer struct {
 // with WithAxis (several axes normalise jointly, as exp(x − logsumexp(x))). Call takes the
 // logits and optionally a mask (bool or 0/1, broadcastable to the logits, true to keep): as
 // Keras, masked logits get −1e9 added (−3e4 in float16) before the softmax, so a fully masked
-// row is uniform rather than NaN.
+// row is uniform rather than NaN. In a model, a mask flowing from earlier layers applies the
+// same way (see [SoftmaxLayer.CallMasked]).
 func Softmax(opts ...Option) *SoftmaxLayer {
 	o := parse("Softmax", opts, "axis")
 	l := &SoftmaxLayer{axes: []int{-1}}
@@ -278,6 +280,53 @@ func (l *SoftmaxLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.Tenso
 		return l.Finish(ops.Softmax(x, l.axes[0]))
 	}
 	return l.Finish(ops.Exp(ops.Sub(x, ops.LogSumExpKeepDims(x, l.axes...))))
+}
+
+// CallMasked is Call with the mask that flows with the logits from earlier layers (masks[0]) as
+// the mask input, as Keras passes a layer's input mask to Softmax.call; an explicit mask input
+// wins. A mask of the logits' rank applies as it is. One of lower rank, such as Embedding's
+// [batch, time], covers the leading axes, as Keras's masks do, and is expanded with unit axes
+// where it reaches a softmax axis; where it does not, it is constant along the softmax axes and
+// would change nothing, so it is left out (adding −1e9 to a whole row would only lose
+// precision). It panics with a *core.Error for a mask that does not fit the logits' leading
+// dimensions.
+func (l *SoftmaxLayer) CallMasked(ctx Context, masks []*tensor.Tensor, inputs ...*tensor.Tensor) []*tensor.Tensor {
+	if len(inputs) != 1 || len(masks) == 0 || masks[0] == nil {
+		return l.Call(ctx, inputs...)
+	}
+	x, m := inputs[0], masks[0]
+	if m.Rank() > x.Rank() || !rnnDimsFit(m.Shape(), x.Shape()[:m.Rank()]) {
+		panic(l.errorf("mask of shape %v does not fit logits of shape %v", m.Shape(), x.Shape()))
+	}
+	if !l.maskReachesAxes(m.Rank(), x.Rank()) {
+		return l.Call(ctx, x)
+	}
+	for m.Rank() < x.Rank() {
+		m = ops.Unsqueeze(m, -1)
+	}
+	return l.Call(ctx, x, m)
+}
+
+// maskReachesAxes reports whether a mask over the first maskRank axes of logits of rank rank
+// covers one of the softmax axes.
+func (l *SoftmaxLayer) maskReachesAxes(maskRank, rank int) bool {
+	for _, a := range l.axes {
+		if a < 0 {
+			a += rank
+		}
+		if a < maskRank {
+			return true
+		}
+	}
+	return false
+}
+
+// OutputMask returns the logits' mask: the output keeps it, as Keras's supports_masking.
+func (l *SoftmaxLayer) OutputMask(masks []*tensor.Tensor, _ ...*tensor.Tensor) *tensor.Tensor {
+	if len(masks) > 0 {
+		return masks[0]
+	}
+	return nil
 }
 
 // Config returns axis (an int for one axis, a list for several, as given to Keras).

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/tideml/tide/autodiff"
@@ -153,6 +154,52 @@ func TestIdentityAndMasking(t *testing.T) {
 		if m, ok := l.(nn.MaskPropagator); !ok || !m.SupportsMasking() {
 			t.Errorf("%s does not propagate masks", l.Name())
 		}
+	}
+}
+
+// TestSoftmaxCallMasked checks Softmax's use of the mask flowing from earlier layers: a mask of
+// the logits' rank equals the explicit mask input, a [batch, time] mask on [batch, time, 1]
+// logits normalised over time zeroes the padded steps, one that does not reach the softmax axis
+// changes nothing, an explicit mask input wins, and the output keeps the mask.
+func TestSoftmaxCallMasked(t *testing.T) {
+	f64 := nn.WithDType(dtype.Float64)
+	x := actInput(1, 2, 4)
+	mask := tensor.FromSlice([]bool{true, true, false, true, true, false, false, false}, 2, 4)
+	sm := nn.Softmax(f64)
+	got := sm.CallMasked(nn.Inference, []*tensor.Tensor{mask}, x)[0]
+	if want := sm.Call(nn.Inference, x, mask)[0]; !tensor.AllClose(got, want, 0, 0) {
+		t.Errorf("propagated mask %v, explicit %v", got, want)
+	}
+	// Row 0: the softmax of steps 0, 1 and 3 only; step 2 gets 0.
+	v := x.Float64s()
+	e := []float64{math.Exp(v[0]), math.Exp(v[1]), math.Exp(v[3])}
+	sum := e[0] + e[1] + e[2]
+	want0 := []float64{e[0] / sum, e[1] / sum, 0, e[2] / sum}
+	if !tensor.AllClose(ops.SliceAxis(got, 0, 0, 1, 1), tensor.FromSlice(want0, 1, 4), 1e-12, 1e-12) {
+		t.Errorf("row 0 %v, want %v", ops.SliceAxis(got, 0, 0, 1, 1), want0)
+	}
+	// [batch, time] mask, logits [batch, time, 1] normalised over time (attention pooling).
+	over := nn.Softmax(f64, nn.WithAxis(1))
+	col := over.CallMasked(nn.Inference, []*tensor.Tensor{mask}, ops.Unsqueeze(x, -1))[0]
+	if !tensor.AllClose(ops.Squeeze(col, -1), got, 1e-12, 1e-12) {
+		t.Errorf("time softmax with a [batch, time] mask %v, want %v", col, got)
+	}
+	// A [batch, time] mask on [batch, time, classes] logits normalised over classes: unchanged.
+	x3 := actInput(2, 2, 4, 3)
+	if y := sm.CallMasked(nn.Inference, []*tensor.Tensor{mask}, x3)[0]; !tensor.AllClose(y, sm.Call(nn.Inference, x3)[0], 0, 0) {
+		t.Error("a mask that does not reach the softmax axis changes the result")
+	}
+	// An explicit mask input wins over the propagated one.
+	all := tensor.Ones(dtype.Bool, 2, 4)
+	if y := sm.CallMasked(nn.Inference, []*tensor.Tensor{all, nil}, x, mask)[0]; !tensor.AllClose(y, got, 0, 0) {
+		t.Error("the explicit mask input does not win")
+	}
+	if m := sm.OutputMask([]*tensor.Tensor{mask}, x); m != mask {
+		t.Error("Softmax does not keep the mask")
+	}
+	err := core.Catch(func() { sm.CallMasked(nn.Inference, []*tensor.Tensor{tensor.Ones(dtype.Bool, 2, 5)}, x) })
+	if err == nil || !strings.Contains(err.Error(), "does not fit") {
+		t.Errorf("mismatched mask: %v", err)
 	}
 }
 

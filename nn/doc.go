@@ -65,7 +65,7 @@
 // Activation layers (see also [Activation] and package nn/activations):
 //   - ReLU (max_value, negative_slope, threshold), LeakyReLU (negative_slope 0.3), ELU: [ReLU], [LeakyReLU], [ELU]
 //   - PReLU (a learned alpha, shared_axes): [PReLU]
-//   - Softmax (axes, optional mask input): [Softmax]
+//   - Softmax (axes; a mask as a second input or flowing from earlier layers): [Softmax]
 //
 // Regularisation and noise (active only in training, seeded with the step as Dropout):
 //   - SpatialDropout1D/2D/3D: [SpatialDropout1D], [SpatialDropout2D], [SpatialDropout3D]
@@ -98,6 +98,7 @@
 // Recurrent (on graph.Scan: one node in a compiled step, whatever the sequence length):
 //   - SimpleRNN, LSTM, GRU: [SimpleRNN], [LSTM], [GRU] (reset_after by default, as Keras)
 //   - RNN with a cell: [RNN] with [SimpleRNNCell], [LSTMCell], [GRUCell]
+//   - ConvLSTM1D, ConvLSTM2D, ConvLSTM3D ([ConvLSTMLayer]; states are images, recurrent convolution "same" with stride 1): [ConvLSTM1D], [ConvLSTM2D], [ConvLSTM3D]
 //   - Bidirectional: [Bidirectional]
 //   - TimeDistributed: [TimeDistributed]
 //

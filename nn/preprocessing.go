@@ -331,7 +331,10 @@ func preResize(x *tensor.Tensor, h, w int, interpolation string) *tensor.Tensor 
 	case "nearest":
 		p.Mode, p.CoordinateTransform, p.NearestMode = "nearest", "tf_half_pixel_for_nn", "floor"
 	case "bicubic":
-		p.Mode, p.CoordinateTransform, p.CubicCoeff = "cubic", "half_pixel", -0.5
+		// Keras's bicubic drops the taps outside the image and renormalises the others
+		// (TensorFlow's resize_bicubic with half-pixel centres, JAX's scale_and_translate);
+		// clamping them to the border, ONNX's default, weighs the edge pixels too much.
+		keysBicubic(&p)
 	default:
 		p.Mode, p.CoordinateTransform = "linear", "half_pixel"
 	}
@@ -405,7 +408,9 @@ type ResizingLayer struct {
 // Resizing returns Keras's Resizing layer: images resized to height×width with
 // WithInterpolation ("bilinear", the default, "nearest" or "bicubic"; half-pixel centres, as
 // TensorFlow) through ops.Resize, after cropping to the target aspect ratio with
-// WithCropToAspectRatio(true). Images are [batch, H, W, C] (or channels_first, or unbatched).
+// WithCropToAspectRatio(true). Bicubic is Keys's kernel with a = -0.5, the taps outside the
+// image dropped and the others renormalised, as jax.image.resize; TensorFlow's resize_bicubic
+// follows the same rule with weights from a 1024-entry table, so it agrees to about 1e-3. Images are [batch, H, W, C] (or channels_first, or unbatched).
 // Name "resizing". It panics with a *core.Error for another interpolation.
 func Resizing(height, width int, opts ...Option) *ResizingLayer {
 	o := parse("Resizing", opts, "data_format", "interpolation", "crop_to_aspect_ratio")

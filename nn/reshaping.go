@@ -307,14 +307,21 @@ func (l *UpSamplingLayer) Call(_ Context, inputs ...*tensor.Tensor) []*tensor.Te
 	}
 	p := ops.ResizeParams{Scales: scales, Mode: "linear", CoordinateTransform: "half_pixel"}
 	if l.interpolation == "bicubic" {
-		// Keys's kernel with a = -0.5, taps outside the image dropped and the others
-		// renormalised, as jax.image.resize and TensorFlow's half-pixel resize_bicubic.
-		p.Mode, p.CubicCoeff, p.ExcludeOutside = "cubic", -0.5, true
+		keysBicubic(&p)
 	}
 	if l.channelsFirst {
 		p.Layout = ops.ChannelsFirst
 	}
 	return l.Finish(ops.Resize(x, p))
+}
+
+// keysBicubic sets p to Keras's bicubic resampling (UpSampling2D and Resizing): Keys's cubic
+// kernel with a = -0.5 at half-pixel centres, no antialiasing, the taps that fall outside the
+// image dropped and the remaining weights renormalised to sum to one, as jax.image.resize
+// (scale_and_translate) and TensorFlow's half-pixel resize_bicubic compute it. ONNX's and
+// PyTorch's cubic (a = -0.75, taps clamped to the border) differ near the edges.
+func keysBicubic(p *ops.ResizeParams) {
+	p.Mode, p.CoordinateTransform, p.CubicCoeff, p.ExcludeOutside = "cubic", "half_pixel", -0.5, true
 }
 
 // Config returns size, data_format (2D and 3D) and interpolation (2D), as Keras's.
