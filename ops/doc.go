@@ -165,6 +165,7 @@
 //
 // # Neural-network ops
 //
+//   - adam_update: one Adam step of a variable and its moments in a single pass, ε added to √v (Keras Adam.update_step; torch.optim.Adam adds eps after the bias correction). Not differentiable.
 //   - dropout: inverted dropout with a stateless Philox mask from a seed and step (ONNX Dropout, torch.nn.functional.dropout).
 //   - embedding: rows of a [vocab, dim] table selected by integer ids (ONNX Gather on axis 0, torch.nn.functional.embedding).
 //   - embedding_grad: zeros shaped like a table with the rows of g added at their ids, the gradient of embedding (ONNX ScatterND with reduction add, torch embedding_backward).

@@ -58,6 +58,11 @@
 // are taken with Where — so the compiled step gives the same numbers as eager code, and
 // [Optimizer.SetLearningRate] takes effect without retracing.
 //
+// Adam and AdamW (without AMSGrad) on float32 and float64 variables run their elementwise
+// update as one fused op, [ops.AdamUpdate], instead of a dozen elementwise ops: one pass over
+// the variable, its gradient and moments, with the composition's roundings, so the numbers are
+// the same either way. The scalar bias correction stays composed.
+//
 // # Schedules
 //
 // A [Schedule] gives the learning rate from the iteration count, in plain Go ([Schedule.At])

@@ -33,10 +33,13 @@ func cvRowRunsOf(g *cvGeom) []cvRowRun {
 }
 
 // rowPanels reports the micro-panels per output row and whether the row path pays: rows split
-// into panels with at most 10% of the last one empty.
+// into panels whose empty rows are at most 30% of the full ones. The pixel-panel path wastes
+// no rows, but its panels wrap from one output row to the next and are unfolded twice; the row
+// path still runs a quarter faster with 11 pixels in panels of 14 (mnist_convnet's second
+// layer, measured per CPU second on one thread).
 func (g *cvGeom) rowPanels(mr int) (npr int, ok bool) {
 	npr = cvCeilDiv(g.out[2], mr)
-	return npr, (npr*mr-g.out[2])*10 <= g.out[2]
+	return npr, (npr*mr-g.out[2])*10 <= g.out[2]*3
 }
 
 // rowsFit reports whether one output row's packed image rows (a band of one row) fit in a

@@ -180,11 +180,114 @@ func rdAxis[T ewFloat](k rdKind, y, x []T, outer, n, inner int) {
 	}
 	blocks := (inner + rdColBlock - 1) / rdColBlock
 	units, cost := outer*blocks, rdNs*float64(n*min(inner, rdColBlock))
+	if parts := rdRowParts(units, n, min(inner, rdColBlock)); parts > 1 {
+		rdSplitRows(k, y, x, outer, n, inner, parts)
+		return
+	}
 	if ewSerial(units, cost) {
 		rdBlocks(k, y, x, n, inner, 0, units)
 		return
 	}
 	ewSplit(units, cost, 1, func(lo, hi int) { rdBlocks(k, y, x, n, inner, lo, hi) })
+}
+
+// rdRowParts returns the number of parts the n rows of a column reduction with units column
+// blocks of w columns are cut into, or 1 to leave them whole. Few blocks of many rows (the bias
+// gradient of a convolution sums 10^5 rows of 32 columns) leave threads nothing to share unless
+// the rows are cut. The cut depends on the sizes alone, never on the number of threads, so a
+// sum is the same on any number of them.
+func rdRowParts(units, n, w int) int {
+	if units >= rdMaxSplitUnits {
+		return 1
+	}
+	return max(min(rdMaxRowParts, n*w/ewGrain(rdNs)), 1)
+}
+
+const (
+	// rdMaxSplitUnits is the number of column blocks from which a column reduction is split
+	// by blocks alone.
+	rdMaxSplitUnits = 4
+	// rdMaxRowParts bounds the parts rdRowParts cuts rows into.
+	rdMaxRowParts = 16
+)
+
+// rdSplitRows is rdAxis with each column block's n rows cut into parts reduced separately (in
+// parallel where there are threads) and then combined in order: float32 sums keep their
+// float64 accumulators until the end, so their error bound is that of rdColumns.
+func rdSplitRows[T ewFloat](k rdKind, y, x []T, outer, n, inner, parts int) {
+	blocks := (inner + rdColBlock - 1) / rdColBlock
+	units := outer * blocks
+	step := (n + parts - 1) / parts
+	parts = (n + step - 1) / step
+	// Part p of unit u holds its partial result at [(u·parts + p)·rdColBlock, ...).
+	widen := k == rdSum && isFloat32[T]()
+	var acc []float64
+	var part []T
+	if widen {
+		acc = make([]float64, units*parts*rdColBlock)
+	} else {
+		part = make([]T, units*parts*rdColBlock)
+	}
+	parallel.For(units*parts, 1, func(lo, hi int) {
+		for j := lo; j < hi; j++ {
+			u, p := j/parts, j%parts
+			o, q0 := u/blocks, u%blocks*rdColBlock
+			w := min(rdColBlock, inner-q0)
+			r0, r1 := p*step, min((p+1)*step, n)
+			xs := x[(o*n+r0)*inner+q0:]
+			if widen {
+				rdAccColumns(acc[j*rdColBlock:j*rdColBlock+w], any(xs).([]float32), r1-r0, inner)
+				continue
+			}
+			rdColumns(k, part[j*rdColBlock:j*rdColBlock+w], xs, r1-r0, inner)
+		}
+	})
+	for u := range units {
+		o, q0 := u/blocks, u%blocks*rdColBlock
+		w := min(rdColBlock, inner-q0)
+		d := y[o*inner+q0 : o*inner+q0+w]
+		if widen {
+			a := acc[u*parts*rdColBlock : u*parts*rdColBlock+w]
+			for p := 1; p < parts; p++ {
+				vmath.AddVV(a, a, acc[(u*parts+p)*rdColBlock:][:w])
+			}
+			vmath.Narrow(any(d).([]float32), a)
+			continue
+		}
+		copy(d, part[u*parts*rdColBlock:][:w])
+		for p := 1; p < parts; p++ {
+			r := part[(u*parts+p)*rdColBlock:][:w]
+			switch k {
+			case rdSum:
+				vmath.AddVV(d, d, r)
+			case rdMax:
+				vmath.MaxVV(d, d, r)
+			case rdMin:
+				vmath.MinVV(d, d, r)
+			}
+		}
+	}
+}
+
+// isFloat32 reports whether T is float32.
+func isFloat32[T ewFloat]() bool {
+	var z T
+	_, ok := any(z).(float32)
+	return ok
+}
+
+// rdAccColumns adds the n rows x[i*stride : i*stride+len(acc)] to the float64 accumulators acc,
+// four rows per pass.
+func rdAccColumns(acc []float64, x []float32, n, stride int) {
+	w := len(acc)
+	row := func(i int) []float32 { return x[i*stride : i*stride+w] }
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		vmath.AccWiden4(acc, row(i), row(i+1), row(i+2), row(i+3))
+	}
+	for ; i < n; i++ {
+		vmath.AccWiden(acc, row(i))
+	}
 }
 
 // rdBlocks reduces the column blocks [lo, hi) of x, [outer, n, inner], into y: block u covers
@@ -204,16 +307,9 @@ func rdColumns[T ewFloat](k rdKind, d, x []T, n, stride int) {
 	row := func(i int) []T { return x[i*stride : i*stride+w] }
 	if d32, ok := any(d).([]float32); ok && k == rdSum {
 		x32 := any(x).([]float32)
-		r32 := func(i int) []float32 { return x32[i*stride : i*stride+w] }
 		var acc [rdColBlock]float64
 		a := acc[:w]
-		i := 0
-		for ; i+4 <= n; i += 4 { // four rows per pass over the accumulators
-			vmath.AccWiden4(a, r32(i), r32(i+1), r32(i+2), r32(i+3))
-		}
-		for ; i < n; i++ {
-			vmath.AccWiden(a, r32(i))
-		}
+		rdAccColumns(a, x32, n, stride)
 		vmath.Narrow(d32, a)
 		return
 	}

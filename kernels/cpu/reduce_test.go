@@ -35,7 +35,11 @@ func rdCases() []rdCase {
 		rdCase{[]int{7, 9}, []int{-1}}, rdCase{[]int{2, 3, 4, 5}, []int{0, 2}}, rdCase{[]int{2, 3, 4, 5}, []int{1, 3}},
 		rdCase{[]int{2, 3, 4, 5}, []int{0, 1, 3}}, rdCase{[]int{2, 0, 3}, []int{1}}, rdCase{[]int{2, 0, 3}, []int{0}},
 		rdCase{[]int{3, 100003}, []int{1}}, rdCase{[]int{300001}, nil}, rdCase{[]int{100003, 3}, []int{0}},
-		rdCase{[]int{513, 600}, []int{0}}, rdCase{[]int{64, 3000}, []int{0}})
+		rdCase{[]int{513, 600}, []int{0}}, rdCase{[]int{64, 3000}, []int{0}},
+		// Few column blocks of many rows, whose rows are cut into parts: a convolution's bias
+		// gradient, and several outer entries each.
+		rdCase{[]int{16, 26, 26, 32}, []int{0, 1, 2}}, rdCase{[]int{3, 7001, 40}, []int{1}},
+		rdCase{[]int{2001, 300}, []int{0}})
 }
 
 // rdTol is the tolerance of a sum over n elements of magnitude about scale: the bound of the
@@ -121,5 +125,15 @@ func TestArgMatchesReference(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// BenchmarkReduceBiasGrad sums a convnet layer's output gradient over all but its channels,
+// [128, 26, 26, 32] to [32], the bias gradient of the first layer of mnist_convnet.
+func BenchmarkReduceBiasGrad(b *testing.B) {
+	x := tensor.RandomNormal(1, 128, 26, 26, 32)
+	b.SetBytes(int64(4 * x.Size()))
+	for b.Loop() {
+		ops.Sum(x, 0, 1, 2)
 	}
 }
