@@ -51,7 +51,9 @@
 //     outputs) the step's intermediates that the backward step reads, found by tracing the step
 //     with its gradient and splitting that graph by what each value depends on, as JAX's partial
 //     evaluation of a scan; cheap elementwise values computed from saved ones are recomputed
-//     instead of saved. So the backward never reruns the forward step. A gradient taken with
+//     instead of saved. So the backward never reruns the forward step. The gradient of a weight
+//     that the step multiplies a per-step matrix by (a recurrent kernel) is one matrix product
+//     over all the steps after the backward scan, not a running sum. A gradient taken with
 //     autodiff.CreateGraph (to be differentiated again) recomputes the step instead, and second
 //     order works.
 //   - While: as TensorFlow's while_loop gradient, a backward loop runs the body's

@@ -162,27 +162,63 @@ func zero(t *tensor.Tensor) {
 // values written back to variables live in buffers kept between runs.
 func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	st := p.getState()
+	if err := st.exec(p, args); err != nil {
+		p.putState(st)
+		return nil, err
+	}
+	outs := st.finish(p.prog)
+	p.putState(st)
+	return outs, nil
+}
+
+// RunInto is Run writing the outputs into dst, one tensor of the output's dtype and shape for
+// each (a row of a larger tensor, say), instead of allocating them: a kernel writes an output
+// straight into its dst, and an output that is an argument, a view or a repeat of another is
+// copied there. The dst tensors must not share storage with each other or with the arguments,
+// except that an output that is an argument may have that very tensor as its dst: it is left as
+// it is. On an error the dst tensors are left partly written.
+func (p *Plan) RunInto(args, dst []*tensor.Tensor) error {
+	if len(dst) != len(p.prog.outputs) {
+		return fmt.Errorf("graph: %d destinations for %d outputs", len(dst), len(p.prog.outputs))
+	}
+	st := p.getState()
+	prog := p.prog
+	if st.dst == nil {
+		st.dst = make([]*tensor.Tensor, len(prog.slots))
+	}
+	for i, s := range prog.outputs {
+		if prog.direct[i] {
+			st.dst[s] = dst[i]
+		}
+	}
+	err := st.exec(p, args)
+	if err == nil {
+		for i, s := range prog.outputs {
+			if v := st.vals[s]; v != dst[i] {
+				tensor.Convert(dst[i], v)
+			}
+		}
+	}
+	clear(st.dst)
+	p.putState(st)
+	return err
+}
+
+// exec runs the program on args, leaving the values in st.
+func (st *execState) exec(p *Plan, args []*tensor.Tensor) error {
 	prog := p.prog
 	for _, s := range prog.argSlots {
 		st.vals[s] = args[prog.slots[s].param]
 	}
-	var err error
 	if p.parallel {
-		err = st.runParallel(p)
-	} else {
-		for k := range prog.instrs {
-			if err = st.run(p, k); err != nil {
-				break
-			}
+		return st.runParallel(p)
+	}
+	for k := range prog.instrs {
+		if err := st.run(p, k); err != nil {
+			return err
 		}
 	}
-	if err != nil {
-		p.putState(st)
-		return nil, err
-	}
-	outs := st.finish(prog)
-	p.putState(st)
-	return outs, nil
+	return nil
 }
 
 // getState takes an idle execution state or makes one.
@@ -228,12 +264,20 @@ func (st *execState) run(p *Plan, k int) error {
 	out := st.outs[k]
 	for j, s := range ins.out {
 		sl := &p.prog.slots[s]
-		if !sl.static {
+		switch {
+		case !sl.static && st.dst != nil && st.dst[s] != nil: // RunInto's destination
+			st.vals[s] = st.dst[s]
+			if !ins.overwrites {
+				zero(st.vals[s])
+			} else if dirtyBuffers {
+				fill(st.vals[s])
+			}
+		case !sl.static:
 			st.vals[s] = tensor.New(sl.spec.DType, sl.spec.Shape)
 			if dirtyBuffers && ins.overwrites {
 				fill(st.vals[s])
 			}
-		} else if !ins.overwrites {
+		case !ins.overwrites:
 			zero(st.vals[s])
 		}
 		out[j] = st.vals[s]

@@ -26,7 +26,10 @@ type program struct {
 	argSlots []int       // slots of the arguments
 	dynamic  []int       // slots made at each run (cleared between runs)
 	outputs  []int       // slots of the graph's outputs
-	assigns  []assignSlot
+	// direct, by output: the output is the first of the outputs that a kernel writes (not an
+	// argument, a capture, a view or a repeat), so that RunInto can have it written in place.
+	direct  []bool
+	assigns []assignSlot
 	// For parallel runs: each instruction's number of producers and its consumers.
 	nProducers []int
 	consumers  [][]int
@@ -86,8 +89,11 @@ func (p *Plan) compile() *program {
 	}
 	groups := p.aliasGroups()
 	p.planMemory(prog, slotOf, groups)
+	seen := map[*Value]bool{}
 	for _, o := range g.Outputs {
 		prog.outputs = append(prog.outputs, slotOf[o])
+		prog.direct = append(prog.direct, o.Producer != nil && !o.Producer.Op.IsView() && !seen[o])
+		seen[o] = true
 	}
 	for _, a := range g.Assigns {
 		prog.assigns = append(prog.assigns, assignSlot{target: a.Target, slot: slotOf[a.Value]})
@@ -130,6 +136,7 @@ var writesWhole = map[string]bool{
 	"matmul": true, "adam_update": true, "max_pool": true, "dropout": true, "log_softmax": true,
 	"take_along_axis": true, "slice": true, "expand_like": true, "reduce_sum": true,
 	"scatter_elements": true, "cond": true, "while": true, "while_grad": true, "scan": true,
+	"split": true, "concat": true, "transpose": true, "fill_like": true,
 }
 
 // overwrites reports whether op's kernels write every element of their outputs, so that the
@@ -335,6 +342,7 @@ func (prog *program) schedule(g *Graph, slotOf map[*Value]int) {
 // of the same plan (one run at a time).
 type execState struct {
 	vals      []*tensor.Tensor
+	dst       []*tensor.Tensor // by slot: where RunInto has a kernel write an output, or nil
 	ins, outs [][]*tensor.Tensor
 	fused     []*fusedState
 	par       *parState

@@ -114,22 +114,42 @@ func row(t *tensor.Tensor, i int) *tensor.Tensor {
 func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 	nc, ns := p.NumCarry, p.NumSeq
 	length := in[nc].Dim(0)
-	carry := in[:nc]
-	args := make([]*tensor.Tensor, nc+ns+p.NumLifted)
-	copy(args[nc+ns:], in[nc+ns:])
 	nOut := len(out) - 2*nc - p.NumSaved
+	saved := out[2*nc+nOut:]
+	args := make([]*tensor.Tensor, nc+ns+p.NumLifted)
+	copy(args, in[:nc])
+	copy(args[nc+ns:], in[nc+ns:])
+	// Each step writes its results in place (Plan.RunInto): its outputs and saved values into
+	// their rows of the stacks, and its carry into one of two buffers, the node's final carry
+	// outputs and spares, alternating so that a step never writes the carry it reads and the
+	// last step writes the final carry. A carry that is saved (the history the gradient reads)
+	// goes straight into the next step's row of its stack instead, and is read from there.
+	hist := carryHistory(p.Body, nc, nOut)
+	dst := make([]*tensor.Tensor, nc+nOut+p.NumSaved)
+	spare := make([]*tensor.Tensor, nc)
+	for j, c := range out[:nc] {
+		if length > 1 {
+			spare[j] = tensor.New(c.DType(), c.Shape())
+		}
+	}
 	var plan *Plan // every step has the same argument shapes: one plan serves them all
 	for k := range length {
-		i := k
+		i, next := k, k+1
 		if p.Reverse {
-			i = length - 1 - k
+			i, next = length-1-k, length-2-k
 		}
-		for j, c := range carry {
-			if !p.NoHistory {
+		if !p.NoHistory {
+			for j, c := range args[:nc] {
 				tensor.Convert(row(out[nc+nOut+j], i), c) // the carry step i starts from
 			}
 		}
-		copy(args, carry)
+		for j, m := range hist {
+			if m >= 0 && k == 0 {
+				r := row(saved[m], i)
+				tensor.Convert(r, args[j])
+				args[j] = r
+			}
+		}
 		for j, x := range in[nc : nc+ns] {
 			args[nc+j] = row(x, i)
 		}
@@ -139,22 +159,62 @@ func runScan(p ScanParams, in, out []*tensor.Tensor) error {
 				return fmt.Errorf("step %d: %w", i, err)
 			}
 		}
-		res, err := plan.Run(args)
-		if err != nil {
+		scanDst(dst, p, out, spare, hist, args, length, k, i, next)
+		if err := plan.RunInto(args, dst); err != nil {
 			return fmt.Errorf("step %d: %w", i, err)
 		}
-		for j, y := range res[nc : nc+nOut] {
-			tensor.Convert(row(out[nc+j], i), y)
-		}
-		for j, y := range res[nc+nOut:] {
-			tensor.Convert(row(out[2*nc+nOut+j], i), y)
-		}
-		carry = res[:nc]
+		copy(args, dst[:nc])
 	}
-	for j, c := range carry {
-		tensor.Convert(out[j], c)
+	if length == 0 {
+		for j, c := range in[:nc] {
+			tensor.Convert(out[j], c)
+		}
 	}
 	return nil
+}
+
+// scanDst sets the destinations of step k of length (element i, followed by element next) of a
+// scan: see runScan.
+func scanDst(dst []*tensor.Tensor, p ScanParams, out, spare []*tensor.Tensor, hist []int, args []*tensor.Tensor, length, k, i, next int) {
+	nc := p.NumCarry
+	nOut := len(out) - 2*nc - p.NumSaved
+	saved := out[2*nc+nOut:]
+	if (length-1-k)%2 == 0 {
+		copy(dst, out[:nc])
+	} else {
+		copy(dst, spare)
+	}
+	for j := range nOut {
+		dst[nc+j] = row(out[nc+j], i)
+	}
+	for j := range p.NumSaved {
+		dst[nc+nOut+j] = row(saved[j], i)
+	}
+	for j, m := range hist {
+		if m < 0 {
+			continue
+		}
+		dst[nc+nOut+m] = args[j] // the carry this step read is in its row already
+		if k < length-1 {
+			dst[j] = row(saved[m], next)
+		}
+	}
+}
+
+// carryHistory returns, by carry, the index among body's saved results (after the nc carries
+// and nOut outputs) of the first that is the carry's parameter itself, or -1.
+func carryHistory(body *Graph, nc, nOut int) []int {
+	hist := make([]int, nc)
+	for j, prm := range body.Params[:nc] {
+		hist[j] = -1
+		for m, o := range body.Outputs[nc+nOut:] {
+			if o == prm {
+				hist[j] = m
+				break
+			}
+		}
+	}
+	return hist
 }
 
 // Scan runs fn over the leading axis of the sequences xs (all of one length, at least one),
@@ -260,7 +320,7 @@ func scanEager(fn ScanFunc, init, xs []*tensor.Tensor) (carry, ys []*tensor.Tens
 // history (second order) are added to the carry's gradient step by step.
 func gradScan(p ScanParams, in, out, g []*tensor.Tensor) []*tensor.Tensor {
 	if p.Fn == nil {
-		panic(core.Errorf("scan", "a scan loaded from a file has no Go step to differentiate"))
+		panic(core.Errorf("scan", "the scan has no Go step to differentiate (it was loaded from a file, or is the backward scan of a first-order gradient)"))
 	}
 	nc, nl := p.NumCarry, len(p.Lifted)
 	seqs, withHist := scanGradSeqs(p, in, out[nc+p.NumOut:2*nc+p.NumOut], g)

@@ -23,7 +23,12 @@ import (
 // with the carry history (off until then: a scan that is never differentiated keeps nothing);
 // the backward reads the sequence slices from the sequences themselves. Cheap elementwise values
 // computed from saved ones (1 - tanh², s·(1 - s)) are recomputed by the backward step rather than
-// saved. The backward scan keeps the recomputing Go step (scanBackFn) for its own gradient.
+// saved. A lifted tensor's gradient is a running sum carried by the backward scan, except when it
+// is a product aᵀ·b at every step (a recurrent kernel's): the backward step then returns a and b,
+// and the sum is one product of their stacks after the scan, as cuDNN and PyTorch compute the
+// weight gradients of an RNN; it is rounded differently from the running sum. The backward scan
+// keeps the recomputing Go step (scanBackFn) for its own gradient when it carries all the sums;
+// it is never differentiated (this path serves gradients that are not differentiated again).
 
 // scanSplit records, shared by the copies of a scan's params, the partition made by its first
 // gradient.
@@ -32,6 +37,11 @@ type scanSplit struct {
 	saved   []*tensor.Tensor // the forward node's stacked intermediates, nil if not split
 	history []*tensor.Tensor // the forward node's carry history
 	back    *Graph           // the backward step
+	// gemm marks the lifted tensors whose gradient is one product after the backward scan
+	// (see gemmOperands) instead of a running sum carried by the backward scan; opSrc says
+	// where the stacks of the products' operands are (see stepPartition.opSrc).
+	gemm  []bool
+	opSrc []int
 }
 
 // value classes of J, ordered so that a node's class is the largest of its inputs'.
@@ -43,6 +53,11 @@ const (
 
 // saveScanIntermediates is false only in tests of the recomputing gradient.
 var saveScanIntermediates = true
+
+// rematDepth is the longest chain of elementwise ops that the backward step computes again
+// from values it has rather than have the forward save its result: 1 - tanh², s·(1 - s) are
+// recomputed, but tanh(f·c + i·g) is saved, as recomputing it reads more rows than it saves.
+const rematDepth = 2
 
 // recomputable lists primal ops that read only their inputs' shapes: the backward step makes
 // them again rather than saving them.
@@ -62,18 +77,62 @@ func gradScanSaved(p ScanParams, in, out, g []*tensor.Tensor) []*tensor.Tensor {
 		return nil
 	}
 	nc, ns, nl := p.NumCarry, p.NumSeq, p.NumLifted
+	gemm := p.split.gemm
 	init := append([]*tensor.Tensor{}, g[:nc]...)
-	for _, l := range p.Lifted {
-		init = append(init, ops.ZerosLike(l))
+	nGemm := 0
+	for k, l := range p.Lifted {
+		if gemm[k] {
+			nGemm++
+		} else {
+			init = append(init, ops.ZerosLike(l))
+		}
+	}
+	nAcc, nEmit := nl-nGemm, 0
+	for _, src := range p.split.opSrc {
+		nEmit = max(nEmit, -src-ns)
 	}
 	seqs, _ := scanGradSeqs(p, in, p.split.history, g)
 	seqs = append(seqs, p.split.saved...)
-	bp := ScanParams{Fn: scanBackFn(p, false), Body: p.split.back, NumCarry: nc + nl, NumSeq: len(seqs), NumOut: ns,
+	// The backward scan of a step with products summed after it has no Go step: it is never
+	// differentiated (the saved path is not taken for a gradient that may be), and the
+	// recomputing step's carries differ.
+	var fn ScanFunc
+	if nGemm == 0 {
+		fn = scanBackFn(p, false)
+	}
+	bp := ScanParams{Fn: fn, Body: p.split.back, NumCarry: nc + nAcc, NumSeq: len(seqs), NumOut: ns + nEmit,
 		NumLifted: nl, Lifted: p.Lifted, Reverse: !p.Reverse, NoHistory: true, plans: &planCache{}, split: &scanSplit{}}
 	args := append(append(init, seqs...), p.Lifted...)
 	res := core.Apply(scanOp, bp, args...)
-	grads := append(append([]*tensor.Tensor{}, res[:nc]...), res[nc+nl:nc+nl+ns]...)
-	return append(grads, res[nc:nc+nl]...)
+	outs := res[nc+nAcc : nc+nAcc+ns+nEmit]
+	operands := make([]*tensor.Tensor, len(p.split.opSrc))
+	for i, src := range p.split.opSrc {
+		if src >= 0 {
+			operands[i] = seqs[src]
+		} else {
+			operands[i] = outs[-1-src]
+		}
+	}
+	grads := append(append([]*tensor.Tensor{}, res[:nc]...), outs[:ns]...)
+	return append(grads, liftedGrads(gemm, res[nc:nc+nAcc], operands)...)
+}
+
+// liftedGrads returns the lifted tensors' gradients from the backward scan's results: the
+// running sums acc, in order, of those not marked in gemm, and the stacked operands a, b (pairs
+// in order, [steps, batch, m] and [steps, batch, n]) of those marked, summed by one product.
+func liftedGrads(gemm []bool, acc, operands []*tensor.Tensor) []*tensor.Tensor {
+	var grads []*tensor.Tensor
+	for _, isGemm := range gemm {
+		if !isGemm {
+			grads, acc = append(grads, acc[0]), acc[1:]
+			continue
+		}
+		a, b := operands[0], operands[1]
+		operands = operands[2:]
+		a2, b2 := ops.Reshape(a, -1, a.Dim(-1)), ops.Reshape(b, -1, b.Dim(-1))
+		grads = append(grads, ops.MatMulT(a2, b2, true, false))
+	}
+	return grads
 }
 
 // splitScan partitions the step of the scan node that produced out (see above), replaces its
@@ -107,6 +166,10 @@ func splitScan(p ScanParams, in, out, g []*tensor.Tensor) {
 	}
 	if sv, ok := addSavedOutputs(v.g, node, p, fg, p.NumCarry+len(pt.saved)); ok {
 		p.split.history, p.split.saved, p.split.back = sv[:p.NumCarry], sv[p.NumCarry:], bg
+		p.split.gemm, p.split.opSrc = make([]bool, p.NumLifted), pt.opSrc
+		for k := range pt.gemm {
+			p.split.gemm[k] = pt.gemm[k][0] != nil
+		}
 	}
 }
 
@@ -118,6 +181,11 @@ type stepPartition struct {
 	fwdOuts, gradOuts []*Value
 	fwd, back         map[*Node]bool
 	saved             []*Value
+	gemm              [][2]*Value // by lifted tensor: the operands of its gradient's product, or nil
+	// opSrc, by operand of those products in order: the backward scan's sequence that is its
+	// stack (i >= 0), or its step output (-1-i: the slices' gradients, then the operands it
+	// returns for that purpose alone). Set by backwardStep.
+	opSrc []int
 }
 
 // partition classes J's values and splits its nodes; it fails when a forward result depends on
@@ -135,7 +203,38 @@ func partition(p ScanParams, j *stepVJP) (*stepPartition, bool) {
 	}
 	pt.back, pt.saved = backwardNodes(j.g, class, pt.gradOuts)
 	pt.fwd = forwardNodes(pt.fwdOuts, pt.saved)
+	pt.gemm = make([][2]*Value, p.NumLifted)
+	for k, l := range p.Lifted {
+		if a, b, ok := gemmOperands(pt.gradOuts[nIn+k], class, l); ok {
+			pt.gemm[k] = [2]*Value{a, b}
+		}
+	}
 	return pt, true
+}
+
+// gemmOperands reports whether the gradient gv of lifted tensor l is, at every step, a product
+// aᵀ·b of matrices that vary by step (a recurrent kernel's h_tᵀ·dz_t): the sum over the steps
+// is then one product of the stacked operands, [steps·batch, m]ᵀ·[steps·batch, n], after the
+// backward scan, rather than a small product and a running sum at each step. The sum is the
+// same but for rounding: it is taken in another order.
+func gemmOperands(gv *Value, class map[*Value]int, l *tensor.Tensor) (a, b *Value, ok bool) {
+	n := gv.Producer
+	if n == nil || n.Op.Name() != "matmul" || len(n.Inputs) != 2 || l.Rank() != 2 {
+		return nil, nil, false
+	}
+	if mp, isMM := n.Params.(ops.MatMulParams); !isMM || !mp.TransposeA || mp.TransposeB {
+		return nil, nil, false
+	}
+	a, b = n.Inputs[0], n.Inputs[1]
+	for _, v := range []*Value{a, b} {
+		if class[v] == classInvariant || len(v.Spec.Shape) != 2 || v.Spec.Shape[1] < 0 || v.Spec.DType != l.DType() {
+			return nil, nil, false
+		}
+	}
+	if !gv.Spec.Shape.Equal(l.Shape()) {
+		return nil, nil, false
+	}
+	return a, b, true
 }
 
 // forwardStep traces the forward step for the scan node's input specs: from the carry, the
@@ -158,12 +257,22 @@ func (pt *stepPartition) forwardStep(parent *Graph, specs []core.Spec) (*Graph, 
 }
 
 // backwardStep traces the backward step: its carry is the seeds of the carry (specs seeds) and
-// the running sums of the lifted tensors' gradients (specs lifted), its sequences those of
-// scanGradSeqs (specs seqs, stacked) and the saved values, then the lifted tensors; its results
-// the gradient of the carry, the updated sums and the gradients of the slices.
+// the running sums of the lifted tensors' gradients (specs lifted) but those summed by one
+// product after the scan (pt.gemm), its sequences those of scanGradSeqs (specs seqs, stacked)
+// and the saved values, then the lifted tensors; its results the gradient of the carry, the
+// updated sums, the gradients of the slices and the operands of the products.
 func (pt *stepPartition) backwardStep(parent *Graph, seeds, seqs, lifted []core.Spec) (*Graph, error) {
 	nc, nIn, nOut, nl := pt.nc, pt.nIn, pt.nOut, pt.nl
-	specs := append(append([]core.Spec{}, seeds...), lifted...)
+	specs := append([]core.Spec{}, seeds...)
+	var operands []*Value // of the lifted tensors' products, returned as step outputs
+	for k, s := range lifted {
+		if pt.gemm[k][0] == nil {
+			specs = append(specs, s)
+		} else {
+			operands = append(operands, pt.gemm[k][0], pt.gemm[k][1])
+		}
+	}
+	nAcc := nl - len(operands)/2
 	for _, s := range seqs {
 		specs = append(specs, core.Spec{DType: s.DType, Shape: s.Shape[1:].Clone()})
 	}
@@ -172,18 +281,24 @@ func (pt *stepPartition) backwardStep(parent *Graph, seeds, seqs, lifted []core.
 	}
 	specs = append(specs, lifted...)
 	bg, err := trace(parent, specs, func(a []*tensor.Tensor) []*tensor.Tensor {
-		carry, seqs, lifted := a[:nc+nl], a[nc+nl:len(a)-nl], a[len(a)-nl:]
+		carry, seqs, lifted := a[:nc+nAcc], a[nc+nAcc:len(a)-nl], a[len(a)-nl:]
 		seeds := append(append([]*tensor.Tensor{}, carry[:nc]...), seqs[nIn:nIn+nOut]...)
 		env := pt.j.bind(seqs[:nIn], seeds, lifted)
 		for k, r := range pt.saved {
 			env.vals[r] = seqs[nIn+nOut+k]
 		}
-		grads := env.run(pt.j.g.Nodes, pt.back, pt.gradOuts)
+		res := env.run(pt.j.g.Nodes, pt.back, append(append([]*Value{}, pt.gradOuts...), operands...))
+		grads := res[:len(pt.gradOuts)]
 		next := append([]*tensor.Tensor{}, grads[:nc]...)
-		for k, acc := range carry[nc:] {
-			next = append(next, ops.Add(acc, grads[nIn+k]))
+		acc := carry[nc:]
+		for k := range nl {
+			if pt.gemm[k][0] == nil {
+				next, acc = append(next, ops.Add(acc[0], grads[nIn+k])), acc[1:]
+			}
 		}
-		return append(next, grads[nc:nIn]...)
+		outs := append([]*tensor.Tensor{}, grads[nc:nIn]...)
+		pt.opSrc, outs = operandSources(res[len(pt.gradOuts):], seqs, outs)
+		return append(next, outs...)
 	})
 	if err != nil {
 		return nil, err
@@ -360,7 +475,7 @@ func backwardNodes(j *Graph, class map[*Value]int, outs []*Value) (map[*Node]boo
 		changed = false
 		for _, n := range j.Nodes { // in order, so that the result does not depend on map order
 			v := n.Outputs[0]
-			if isSaved[v] && avail(v, v, 3) {
+			if isSaved[v] && avail(v, v, rematDepth) {
 				delete(isSaved, v)
 				remat(v)
 				changed = true
@@ -376,6 +491,31 @@ func backwardNodes(j *Graph, class map[*Value]int, outs []*Value) (map[*Node]boo
 		}
 	}
 	return nodes, saved
+}
+
+// operandSources returns where the stacks of the backward step's product operands opnds will
+// be (see stepPartition.opSrc): a sequence of seqs, a step output of outs, or a new step output
+// appended to outs, which it returns.
+func operandSources(opnds, seqs, outs []*tensor.Tensor) ([]int, []*tensor.Tensor) {
+	src := make([]int, len(opnds))
+next:
+	for i, t := range opnds {
+		for k, s := range seqs {
+			if t == s {
+				src[i] = k
+				continue next
+			}
+		}
+		for k, o := range outs {
+			if t == o {
+				src[i] = -1 - k
+				continue next
+			}
+		}
+		src[i] = -1 - len(outs)
+		outs = append(outs, t)
+	}
+	return src, outs
 }
 
 // forwardNodes returns the nodes needed for the values outs and more.

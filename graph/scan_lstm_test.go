@@ -14,7 +14,10 @@ import (
 
 // TestLSTMSavedIntermediatesBitwise checks that a compiled LSTM train step gives the same bits
 // whether its backward scan reads the forward's saved intermediates or recomputes them, and the
-// same bits as the eager step (the same kernels run, fused or not).
+// same bits as the eager step (the same kernels run, fused or not). The exception is the
+// recurrent kernel's gradient when the intermediates are saved: it is one product over the
+// stacked steps after the backward scan, a sum taken in another order than the eager running
+// sum, so it is compared within float32 rounding.
 func TestLSTMSavedIntermediatesBitwise(t *testing.T) {
 	lstm := nn.LSTM(16, nn.WithReturnSequences(true), nn.WithSeed(3))
 	if err := nn.Build(lstm, []int{-1, 7, 5}); err != nil {
@@ -38,7 +41,21 @@ func TestLSTMSavedIntermediatesBitwise(t *testing.T) {
 		}
 		runs[k] = got
 	}
+	const recurrent = 2 // the results are the loss, then the gradients of kernel, recurrent_kernel, bias
 	for i := range want {
+		if i == recurrent {
+			for k, r := range runs {
+				if !tensor.AllClose(r[i], want[i].Detach(), 1e-5, 1e-6) {
+					d, _ := tensor.MaxDiff(r[i], want[i].Detach())
+					t.Fatalf("run %d, recurrent kernel's gradient: compiled and eager differ by %g", k, d)
+				}
+			}
+			if !tensor.Equal(runs[1][i], want[i].Detach()) {
+				d, _ := tensor.MaxDiff(runs[1][i], want[i].Detach())
+				t.Fatalf("recurrent kernel's gradient: recomputing, compiled and eager differ by %g", d)
+			}
+			continue
+		}
 		if !tensor.Equal(runs[0][i], runs[1][i]) {
 			d, _ := tensor.MaxDiff(runs[0][i], runs[1][i])
 			t.Fatalf("result %d: saving intermediates changed it by %g", i, d)

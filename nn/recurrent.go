@@ -368,26 +368,36 @@ func (l *RNNLayer) scan(ctx Context, x, mask *tensor.Tensor, states []*tensor.Te
 	ns := len(states)
 	fused, isFused := l.cell.(rnnFusedCell)
 	var recMask *tensor.Tensor
+	xt := x
 	if isFused {
 		x, recMask = l.dropoutMasks(ctx, fused, x, states[0])
-		x = fused.rnnProject(x)
+		xt = rnnProjectTime(fused, ops.Transpose(x, 1, 0, 2))
+	} else {
+		xt = ops.Transpose(x, 1, 0, 2)
 	}
-	seqs := []*tensor.Tensor{ops.Transpose(x, 1, 0, 2)}
+	seqs := []*tensor.Tensor{xt}
 	if mask != nil {
 		seqs = append(seqs, ops.Transpose(mask, 1, 0))
 	}
-	carry := append(append([]*tensor.Tensor{}, states...), rnnZeros(x, l.cell.OutputSize()))
+	// The carry holds the previous output only for a mask (a masked step repeats it): a
+	// built-in cell's output is its first state.
+	withPrev := mask != nil || !isFused
+	carry := append([]*tensor.Tensor{}, states...)
+	if withPrev {
+		carry = append(carry, rnnZeros(x, l.cell.OutputSize()))
+	}
+	rmAt := len(carry)
 	if recMask != nil {
 		carry = append(carry, recMask)
 	}
 	step := func(c, s []*tensor.Tensor) ([]*tensor.Tensor, []*tensor.Tensor) {
-		prev, st := c[ns], c[:ns]
+		st := c[:ns]
 		var out *tensor.Tensor
 		var next []*tensor.Tensor
 		if isFused {
 			var rm *tensor.Tensor
 			if recMask != nil {
-				rm = c[ns+1]
+				rm = c[rmAt]
 			}
 			out, next = fused.rnnStep(s[0], st, rm)
 		} else {
@@ -403,18 +413,38 @@ func (l *RNNLayer) scan(ctx Context, x, mask *tensor.Tensor, states []*tensor.Te
 				y = ops.Where(m, out, ops.ZerosLike(out))
 				out = y
 			} else {
-				out = ops.Where(m, out, prev)
+				out = ops.Where(m, out, c[ns])
 				y = out
 			}
 		}
-		nc := append(append([]*tensor.Tensor{}, next...), out)
+		nc := append([]*tensor.Tensor{}, next...)
+		if withPrev {
+			nc = append(nc, out)
+		}
 		if recMask != nil {
-			nc = append(nc, c[ns+1])
+			nc = append(nc, c[rmAt])
 		}
 		return nc, []*tensor.Tensor{y}
 	}
 	fin, ys := graph.Scan(step, carry, seqs...)
+	if !withPrev {
+		return fin[0], ops.Transpose(ys[0], 1, 0, 2), fin[:ns]
+	}
 	return fin[ns], ops.Transpose(ys[0], 1, 0, 2), fin[:ns]
+}
+
+// rnnProjectTime returns the input projection of every step of xt [time, batch, in] as
+// [time, batch, gates·units]. It is one matrix product over the time·batch rows, so that the
+// kernel's gradient is one product too (that of a product over a rank-3 xt is one product per
+// time step, then a sum); only when both time and batch are unknown is xt kept rank 3 (a
+// reshape back would have two unknown dimensions).
+func rnnProjectTime(c rnnFusedCell, xt *tensor.Tensor) *tensor.Tensor {
+	t, b := xt.Dim(0), xt.Dim(1)
+	if t < 0 && b < 0 {
+		return c.rnnProject(xt)
+	}
+	p := c.rnnProject(ops.Reshape(xt, -1, xt.Dim(2)))
+	return ops.Reshape(p, t, b, p.Dim(1))
 }
 
 // dropoutMasks applies the input dropout mask (one per sequence, shared by its steps) to x and
