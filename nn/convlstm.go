@@ -178,10 +178,7 @@ func (l *ConvLSTMLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*tensor.Te
 // CallMasked is Call with the mask of the sequence in masks[0] (an explicit mask input wins).
 func (l *ConvLSTMLayer) CallMasked(ctx Context, masks []*tensor.Tensor, inputs ...*tensor.Tensor) []*tensor.Tensor {
 	x, mask, states := l.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
-	return l.run(ctx, x, mask, states)
+	return l.run(ctx, x, seqMask(mask, masks), states)
 }
 
 // OutputMask returns the input mask with return_sequences (and nil otherwise), as Keras.
@@ -190,25 +187,12 @@ func (l *ConvLSTMLayer) OutputMask(masks []*tensor.Tensor, inputs ...*tensor.Ten
 		return nil
 	}
 	_, mask, _ := l.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
-	return mask
+	return seqMask(mask, masks)
 }
 
 // splitInputs separates the sequence, the optional bool mask and the initial states.
 func (l *ConvLSTMLayer) splitInputs(inputs []*tensor.Tensor) (x, mask *tensor.Tensor, states []*tensor.Tensor) {
-	if len(inputs) == 0 {
-		panic(l.errorf("needs an input sequence [batch, time, spatial..., channels], got no inputs"))
-	}
-	for _, t := range inputs[1:] {
-		if t.DType() == dtype.Bool && mask == nil {
-			mask = t
-			continue
-		}
-		states = append(states, t)
-	}
-	return inputs[0], mask, states
+	return seqInputs(&l.Base, "[batch, time, spatial..., channels]", inputs)
 }
 
 // chAxis returns the channel axis of a tensor [batch, spatial..., channels] (or channels first).

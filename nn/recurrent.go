@@ -263,10 +263,7 @@ func (l *RNNLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*tensor.Tensor 
 // CallMasked is Call with the mask of the sequence in masks[0] (an explicit mask input wins).
 func (l *RNNLayer) CallMasked(ctx Context, masks []*tensor.Tensor, inputs ...*tensor.Tensor) []*tensor.Tensor {
 	x, mask, states := l.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
-	return l.run(ctx, x, mask, states)
+	return l.run(ctx, x, seqMask(mask, masks), states)
 }
 
 // OutputMask returns the input mask with return_sequences (and nil otherwise), as Keras (which
@@ -276,16 +273,20 @@ func (l *RNNLayer) OutputMask(masks []*tensor.Tensor, inputs ...*tensor.Tensor) 
 		return nil
 	}
 	_, mask, _ := l.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
-	return mask
+	return seqMask(mask, masks)
 }
 
 // splitInputs separates the sequence, the optional bool mask and the initial states.
 func (l *RNNLayer) splitInputs(inputs []*tensor.Tensor) (x, mask *tensor.Tensor, states []*tensor.Tensor) {
+	return seqInputs(&l.Base, "[batch, time, features]", inputs)
+}
+
+// seqInputs separates a recurrent layer's inputs: the sequence (laid out as layout says, for the
+// error when it is missing), the optional bool mask (recognised by its dtype) and the initial
+// states.
+func seqInputs(b *Base, layout string, inputs []*tensor.Tensor) (x, mask *tensor.Tensor, states []*tensor.Tensor) {
 	if len(inputs) == 0 {
-		panic(l.errorf("needs an input sequence [batch, time, features], got no inputs"))
+		panic(b.errorf("needs an input sequence %s, got no inputs", layout))
 	}
 	for _, t := range inputs[1:] {
 		if t.DType() == dtype.Bool && mask == nil {
@@ -295,6 +296,15 @@ func (l *RNNLayer) splitInputs(inputs []*tensor.Tensor) (x, mask *tensor.Tensor,
 		states = append(states, t)
 	}
 	return inputs[0], mask, states
+}
+
+// seqMask returns a recurrent layer's mask: the explicit mask input if there is one, else the
+// mask propagated to its sequence (masks[0]), or nil.
+func seqMask(explicit *tensor.Tensor, masks []*tensor.Tensor) *tensor.Tensor {
+	if explicit == nil && len(masks) > 0 {
+		return masks[0]
+	}
+	return explicit
 }
 
 // run checks the inputs, builds the cell and scans it over time.

@@ -125,9 +125,7 @@ func (l *BidirectionalLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*tens
 // CallMasked is Call with the sequence's mask in masks[0] (an explicit mask input wins).
 func (l *BidirectionalLayer) CallMasked(ctx Context, masks []*tensor.Tensor, inputs ...*tensor.Tensor) []*tensor.Tensor {
 	x, mask, states := l.fwd.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
+	mask = seqMask(mask, masks)
 	nf := len(l.fwd.cell.StateSizes())
 	var sf, sb []*tensor.Tensor
 	if len(states) > 0 {
@@ -168,10 +166,7 @@ func (l *BidirectionalLayer) OutputMask(masks []*tensor.Tensor, inputs ...*tenso
 		return nil
 	}
 	_, mask, _ := l.fwd.splitInputs(inputs)
-	if mask == nil && len(masks) > 0 {
-		mask = masks[0]
-	}
-	return mask
+	return seqMask(mask, masks)
 }
 
 // Config returns Keras's Bidirectional config.
