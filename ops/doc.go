@@ -85,6 +85,7 @@
 //   - mod: remainder with the sign of the divisor, or of the dividend when fmod (ONNX Mod, torch.remainder/torch.fmod).
 //   - mul: x * y elementwise with broadcasting (ONNX Mul, torch.mul).
 //   - pow: x raised to y elementwise (ONNX Pow, torch.pow).
+//   - relu_grad: g where x > 0 or x is NaN, else +0, with broadcasting: the gradient of relu (no ONNX op; torch threshold_backward with threshold 0).
 //   - sub: x - y elementwise with broadcasting (ONNX Sub, torch.sub).
 //   - where: select x where cond is true, else y, with broadcasting (ONNX Where, torch.where).
 //

@@ -68,8 +68,9 @@ func init() {
 	reluOp = declareUnary("relu", "max(x, 0) elementwise (ONNX Relu, torch.relu)", numericTypes,
 		func(_ None, in, _, g []*Tensor) []*Tensor {
 			// The gradient is zeroed where x <= 0, as in PyTorch: 0 at 0 (writing relu as
-			// maximum(x, 0) would split it to 0.5 there) and passed through at NaN.
-			return []*Tensor{Where(LessEqual(in[0], scalarLike(in[0], 0)), scalarLike(g[0], 0), g[0])}
+			// maximum(x, 0) would split it to 0.5 there) and passed through at NaN; ReluGrad
+			// is Where(LessEqual(x, 0), 0, g) in one pass.
+			return []*Tensor{ReluGrad(in[0], g[0])}
 		})
 	unaryRef(reluOp, numericTypes, func(x float64) float64 {
 		if x > 0 || x != x {

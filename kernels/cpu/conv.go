@@ -206,8 +206,7 @@ func (g *cvGeom) init() {
 	g.kdim = g.inG * g.taps
 }
 
-// empty reports whether the result is all zeros (or has no elements), which the caller's
-// zero-filled output already holds.
+// empty reports whether the result is all zeros (or has no elements).
 func (g *cvGeom) empty() bool {
 	return g.n == 0 || g.inG == 0 || g.outG == 0 || g.groups == 0 || g.outSp == 0 || g.inSp == 0
 }
@@ -282,12 +281,16 @@ func cvGrain(jobFlops float64) int {
 	return max(1, int(cvMinParFlops/max(jobFlops, 1)))
 }
 
-// cvForward computes y = conv(x, w) into the zero-filled y.
+// cvForward computes y = conv(x, w), writing every element of y whatever it held: the paths
+// that add into y or skip elements (the depthwise loops skip the padding) clear it first, so
+// that the graph executor need not.
 func cvForward[T cvFloat](y, x, w []T, g *cvGeom) {
 	switch {
 	case g.empty():
+		clear(y)
 		return
 	case g.depthwise():
+		clear(y)
 		cvDepthwiseForward(y, x, w, g)
 		return
 	case g.pointwise():
@@ -350,12 +353,15 @@ func cvPointwiseForward[T cvFloat](y, x, w []T, g *cvGeom) {
 }
 
 // cvBackwardInput computes dx = convᵀ(dy, w), the gradient of the convolution g with
-// respect to its input (and the transposed convolution of dy), into the zero-filled dx.
+// respect to its input (and the transposed convolution of dy), writing every element of dx as
+// cvForward does y.
 func cvBackwardInput[T cvFloat](dx, dy, w []T, g *cvGeom) {
 	switch {
 	case g.empty():
+		clear(dx)
 		return
 	case g.depthwise():
+		clear(dx)
 		cvDepthwiseBackwardInput(dx, dy, w, g)
 		return
 	case g.unitStride():
@@ -371,6 +377,7 @@ func cvBackwardInput[T cvFloat](dx, dy, w []T, g *cvGeom) {
 	P := g.tilePixels(cvColTarget)
 	tiles := cvCeilDiv(g.outSp, P)
 	// Tiles of one batch entry fold into overlapping parts of dx: threads split batch entries.
+	clear(dx)
 	parallel.For(g.n, cvGrain(g.flops()/float64(g.n)), func(lo, hi int) {
 		col := cvGetBuf[T](P * g.kdim)
 		for n := lo; n < hi; n++ {
@@ -436,12 +443,14 @@ func cvFlipFilter[T cvFloat](wf, w []T, g *cvGeom) {
 }
 
 // cvBackwardFilter computes dw, the gradient of the convolution g with respect to its filter
-// for input x and output gradient dy, into the zero-filled dw.
+// for input x and output gradient dy, writing every element of dw as cvForward does y.
 func cvBackwardFilter[T cvFloat](dw, x, dy []T, g *cvGeom) {
 	switch {
 	case g.empty():
+		clear(dw)
 		return
 	case g.depthwise():
+		clear(dw)
 		cvDepthwiseBackwardFilter(dw, x, dy, g)
 		return
 	case g.pointwise() && g.last:
@@ -453,8 +462,9 @@ func cvBackwardFilter[T cvFloat](dw, x, dy []T, g *cvGeom) {
 		return
 	}
 	// The work is a list of jobs (batch entries and parts of their output) of one of the paths;
-	// each chunk of jobs sums into its own filter-sized accumulator (the first into dw itself),
-	// and the accumulators are added at the end.
+	// each chunk of jobs sums into its own filter-sized accumulator (the first into dw itself,
+	// cleared: it is the size of the filter), and the accumulators are added at the end.
+	clear(dw)
 	var jobs int
 	var work func(acc []T, j0, j1 int)
 	uk := cvUKernelOf[T]()

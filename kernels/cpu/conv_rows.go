@@ -163,7 +163,13 @@ func cvRowsForward[T cvFloat](y, q, bp []T, g *cvGeom, uk *cvUKernel[T], o0, o1a
 						}
 					}
 				}
-				// A window entirely in the padding leaves its zero-filled output as it is.
+				if !acc {
+					// A window entirely in the padding: its outputs are zeros, written here so
+					// that the output need not be cleared beforehand.
+					for r := range rows {
+						clear(c[r*g.cout : r*g.cout+cols])
+					}
+				}
 			}
 		}
 	}

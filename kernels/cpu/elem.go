@@ -12,9 +12,9 @@ import (
 )
 
 // Elementwise binary arithmetic with NumPy broadcasting (add, sub, mul, div, maximum, minimum,
-// pow) and the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf, softplus) for
-// float32 and float64, on the loops of internal/vmath (which run the float32 exp, log, tanh,
-// sigmoid and erf with the assembly of internal/asm/f32 where the CPU allows).
+// pow, relu_grad) and the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf,
+// softplus) for float32 and float64, on the loops of internal/vmath (which run the float32 exp,
+// log, tanh, sigmoid and erf with the assembly of internal/asm/f32 where the CPU allows).
 //
 // A binary kernel plans the broadcast once (see ewNest): same shapes and a scalar on either side
 // become one flat loop split across threads; a row or column broadcast becomes rows of a VV or
@@ -56,6 +56,8 @@ func ewBinOps[T ewFloat]() map[string]ewBin[T] {
 		"div":     {vmath.DivVV[T], vmath.DivVS[T], vmath.DivSV[T], ewNsDiv},
 		"maximum": {vmath.MaxVV[T], vmath.MaxVS[T], ewCommuted(vmath.MaxVS[T]), ewNsStream},
 		"minimum": {vmath.MinVV[T], vmath.MinVS[T], ewCommuted(vmath.MinVS[T]), ewNsStream},
+		// relu_grad(x, g): x is the first operand, the gradient the second.
+		"relu_grad": {vmath.ReluGradVV[T], vmath.ReluGradVS[T], vmath.ReluGradSV[T], ewNsStream},
 	}
 	if single {
 		m["pow"] = any(ewBin[float32]{vmath.PowVV32, vmath.PowVS32, vmath.PowSV32, ewNsPow}).(ewBin[T])

@@ -27,7 +27,7 @@ var ewBroadcastShapes = [][2][]int{
 	{{0, 3}, {3}}, {{2, 0}, {2, 1}},
 }
 
-var ewBinaryNames = []string{"add", "sub", "mul", "div", "maximum", "minimum", "pow"}
+var ewBinaryNames = []string{"add", "sub", "mul", "div", "maximum", "minimum", "pow", "relu_grad"}
 
 // TestBinaryMatchesReference compares every fast binary kernel with the reference on odd
 // sizes, broadcasts and special values: bit for bit for the IEEE operations, within 2 ulps for

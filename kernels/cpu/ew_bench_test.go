@@ -106,6 +106,7 @@ func BenchmarkTanh(b *testing.B)    { ewBenchUnary(b, "tanh", ops.None{}, 3) }
 func BenchmarkSigmoid(b *testing.B) { ewBenchUnary(b, "sigmoid", ops.None{}, 3) }
 func BenchmarkErf(b *testing.B)     { ewBenchUnary(b, "erf", ops.None{}, 3) }
 func BenchmarkRelu(b *testing.B)    { ewBenchUnary(b, "relu", ops.None{}, 3) }
+func BenchmarkSqrt(b *testing.B)    { ewBenchUnary(b, "sqrt", ops.None{}, 3) }
 func BenchmarkSoftplus(b *testing.B) {
 	ewBenchUnary(b, "softplus", ops.SoftplusParams{Beta: 1, Threshold: 20}, 3)
 }
@@ -143,15 +144,21 @@ func BenchmarkExpandLike(b *testing.B) {
 	}
 }
 
-// BenchmarkReluGrad is the relu gradient where(x <= 0, 0, g) as its two kernels.
+// BenchmarkReluGrad is the relu gradient: the fused relu_grad kernel, and the composition
+// where(x <= 0, 0, g) it replaced as its two kernels, on x around 0 (a random mask). The
+// second size is the first activation of a batch of 128 mnist_convnet images.
 func BenchmarkReluGrad(b *testing.B) {
-	n := 262144
-	x, g := ewSpecials(dtype.Float32, 1, 1, false, n), tensor.RandomUniform(2, n)
-	mask := ops.LessEqual(x, tensor.Scalar(float32(0)))
-	b.Run("compare", func(b *testing.B) {
-		ewBench(b, core.Lookup("compare"), ops.CompareParams{Kind: "le"}, 5*float64(n), x, tensor.Scalar(float32(0)))
-	})
-	b.Run("where", func(b *testing.B) {
-		ewBench(b, core.Lookup("where"), ops.None{}, 9*float64(n), mask, tensor.Scalar(float32(0)), g)
-	})
+	for _, n := range []int{262144, 128 * 26 * 26 * 32} {
+		x, g := ewSpecials(dtype.Float32, 1, 1, false, n), tensor.RandomUniform(2, n)
+		mask := ops.LessEqual(x, tensor.Scalar(float32(0)))
+		b.Run(fmt.Sprintf("fused/%d", n), func(b *testing.B) {
+			ewBench(b, core.Lookup("relu_grad"), ops.None{}, 12*float64(n), x, g)
+		})
+		b.Run(fmt.Sprintf("compare/%d", n), func(b *testing.B) {
+			ewBench(b, core.Lookup("compare"), ops.CompareParams{Kind: "le"}, 5*float64(n), x, tensor.Scalar(float32(0)))
+		})
+		b.Run(fmt.Sprintf("where/%d", n), func(b *testing.B) {
+			ewBench(b, core.Lookup("where"), ops.None{}, 9*float64(n), mask, tensor.Scalar(float32(0)), g)
+		})
+	}
 }

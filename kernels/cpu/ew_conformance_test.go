@@ -12,7 +12,7 @@ import (
 // dtype and shape class.
 func TestElementwiseConformance(t *testing.T) {
 	conformance.Run(t, conformance.Options{
-		Ops: "^(add|sub|mul|div|maximum|minimum|pow|neg|abs|sqrt|relu|exp|log|tanh|sigmoid|erf|softplus|" +
+		Ops: "^(add|sub|mul|div|maximum|minimum|pow|relu_grad|neg|abs|sqrt|relu|exp|log|tanh|sigmoid|erf|softplus|" +
 			"compare|where|cast|reduce_sum|reduce_max|reduce_min|argmax|argmin|softmax|log_softmax|" +
 			"expand_like|broadcast_to|fill_like|fill)$",
 		Kernels: "^cpu$",

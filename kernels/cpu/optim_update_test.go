@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/tideml/tide/dtype"
+	"github.com/tideml/tide/internal/asm/f32"
+	"github.com/tideml/tide/kernels/cpu"
 	"github.com/tideml/tide/ops"
 	"github.com/tideml/tide/ops/conformance"
 	"github.com/tideml/tide/tensor"
@@ -18,10 +20,26 @@ func TestAdamUpdateConformance(t *testing.T) {
 // TestAdamUpdateMatchesComposition checks the fast kernel against the elementwise ops it fuses,
 // themselves run by this package's kernels, bit for bit: on lengths that are and are not split
 // across threads, with NaN, ±Inf, zero and negative second moments among the inputs.
+// Float32 runs on each vector kernel the CPU has and on the Go loop.
 func TestAdamUpdateMatchesComposition(t *testing.T) {
+	levels := []int{0}
+	if f32.HasAVX2 {
+		levels = append(levels, 1)
+	}
+	if f32.HasAVX512 {
+		levels = append(levels, 2)
+	}
+	defer cpu.SetAdamSIMD(cpu.SetAdamSIMD(0))
+	for _, level := range levels {
+		cpu.SetAdamSIMD(level)
+		testAdamUpdateMatchesComposition(t)
+	}
+}
+
+func testAdamUpdateMatchesComposition(t *testing.T) {
 	p := ops.AdamUpdateParams{Beta1: 0.9, Beta2: 0.999, Epsilon: 1e-7}
 	for _, dt := range []dtype.DType{dtype.Float32, dtype.Float64} {
-		for _, n := range []int{1, 7, 9, 65, 1000, 100_003} {
+		for _, n := range []int{1, 7, 9, 15, 16, 17, 33, 65, 1000, 100_003} {
 			w, g, m := tensor.Random(dt, tensor.Normal, 1, n), tensor.Random(dt, tensor.Normal, 2, n), tensor.Random(dt, tensor.Normal, 3, n)
 			v := ops.MulScalar(tensor.Random(dt, tensor.Uniform, 4, n), 0.01)
 			if n >= 7 {
@@ -29,6 +47,7 @@ func TestAdamUpdateMatchesComposition(t *testing.T) {
 					g.Set(x, i)
 				}
 				v.Set(-0.5, 6)
+				v.Set(math.Inf(1), n-1)
 			}
 			alpha := tensor.Full(dt, 3.1e-4)
 			gotW, gotM, gotV := ops.AdamUpdate(w, g, m, v, alpha, p)

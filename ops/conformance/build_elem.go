@@ -202,6 +202,7 @@ func init() {
 		"add": binaryOp(values, values), "sub": binaryOp(values, values), "mul": binaryOp(values, values),
 		"div":     binaryOp(values, nonZero),
 		"maximum": binaryOp(values, values).exactly(), "minimum": binaryOp(values, values).exactly(),
+		"relu_grad": binaryOp(values, values).exactly(),
 		"pow":       {draws: []draw{powBase, powExp}, terms: 4},
 		"floor_div": binaryOp(quarters, nonZero).amplify(2), "atan2": binaryOp(values, values),
 		"mod": binaryOp(quarters, nonZero).amplify(2).with(ops.ModParams{}, ops.ModParams{Fmod: true}),

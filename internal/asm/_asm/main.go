@@ -6,9 +6,12 @@
 //	go run . -type f64 -out ../f64/gemm_amd64.s
 //	go run . -type f32 -set math -out ../f32/math_amd64.s
 //	go run . -type f32 -set pool -out ../f32/pool_amd64.s
+//	go run . -type f32 -set optim -out ../f32/optim_amd64.s
+//	go run . -type f32 -set arith -out ../f32/arith_amd64.s
 //
 // The sets: gemm (micro-kernels, packing, level-1 vectors), math
-// (transcendental functions) and pool (pooling windows).
+// (transcendental functions, relu, sqrt), pool (pooling windows), optim
+// (fused optimizer steps) and arith (binary arithmetic, min and max).
 package main
 
 import (
@@ -27,7 +30,7 @@ func main() {
 	// imported; a separate set avoids redefining them.
 	fs := flag.NewFlagSet("asm", flag.ExitOnError)
 	typ := fs.String("type", "f32", "element type of the kernels: f32 or f64")
-	set := fs.String("set", "gemm", "kernels to generate: gemm, math or pool")
+	set := fs.String("set", "gemm", "kernels to generate: gemm, math, pool or optim")
 	avoFlags := build.NewFlags(fs)
 	fs.Parse(os.Args[1:])
 
@@ -40,6 +43,10 @@ func main() {
 		generateMath(ctx, *typ)
 	case "pool":
 		generatePool(ctx, *typ)
+	case "optim":
+		generateOptim(ctx, *typ)
+	case "arith":
+		generateArith(ctx, *typ)
 	default:
 		fmt.Fprintf(os.Stderr, "asm: unknown -set %q\n", *set)
 		os.Exit(2)

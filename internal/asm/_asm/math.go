@@ -13,7 +13,8 @@ import (
 )
 
 // generateMath adds the transcendental-function kernels of element type typ
-// to ctx: exp, log, tanh, sigmoid and erf over float32 slices, each for
+// to ctx: exp, log, tanh, sigmoid and erf over float32 slices (and the
+// rectifier, its gradient and the square root, see relu.go), each for
 // AVX-512F (16 lanes, the tail under a mask register) and for AVX2 and FMA
 // (8 lanes, the tail under VMASKMOVPS). Exp, log and tanh evaluate in
 // float32 lanes with the classic Cephes reductions and polynomials; sigmoid
@@ -42,6 +43,8 @@ func generateMath(ctx *build.Context, typ string) {
 			g.function(ctx, f.name, f.doc, f.body)
 		}
 	}
+	generateRelu(ctx)
+	generateSqrt(ctx)
 }
 
 // mathConsts holds the constants of the math kernels as read-only globals of

@@ -53,6 +53,17 @@
 // on and keeps the sign of ±0. The sigmoid is 0 at −Inf, 1 at +Inf, and
 // subnormal (not 0) down to −103.97. Erf is ±1 from |x| = 3.92 on.
 //
+// # Arithmetic and optimizer steps
+//
+// The arith set ([AddVVAVX512] ... [MinVSAVX2]) computes dst = x op y for
+// add, sub, mul, div, max and min with two slices (VV), a slice and a scalar
+// (VS) or a scalar and a slice (SV), four vectors per iteration and the tail
+// under a mask, giving exactly the bits of the Go loops of
+// internal/vmath — no fused multiply-add, operands in Go's order, and max and
+// min built as the Go compiler builds them (two MAXPS/MINPS and a bitwise
+// merge), so NaN payloads and the order of ±0 match. The optim set runs the
+// fused Adam update one instruction per Go operation, in the same order.
+//
 // # Selection and the noasm build
 //
 // [HasAVX512] and [HasAVX2] report whether the running CPU and OS support the

@@ -90,3 +90,65 @@ func ErfAVX512(dst, x []float32)
 //
 //go:noescape
 func ErfAVX2(dst, x []float32)
+
+// ReluAVX512 computes, with AVX-512F, for the first len(dst) &^ 15 elements (whole vectors;
+// the caller finishes the rest),
+//
+//	for i := range dst[:len(dst)&^15] {
+//		dst[i] = x[i]
+//		if x[i] <= 0 {
+//			dst[i] = 0
+//		}
+//	}
+//
+// keeping the bits of x[i] (NaN payloads included) and writing +0 for −0. Lengths are not
+// checked: the caller guarantees len(x) >= len(dst) and HasAVX512. dst may be x but must not
+// overlap it otherwise.
+//
+//go:noescape
+func ReluAVX512(dst, x []float32)
+
+// ReluAVX2 is [ReluAVX512] with AVX, for the first len(dst) &^ 7 elements; the caller
+// guarantees HasAVX2.
+//
+//go:noescape
+func ReluAVX2(dst, x []float32)
+
+// ReluGradAVX512 computes, with AVX-512F, for the first len(dst) &^ 15 elements,
+//
+//	for i := range dst[:len(dst)&^15] {
+//		dst[i] = g[i]
+//		if x[i] <= 0 {
+//			dst[i] = 0
+//		}
+//	}
+//
+// keeping the bits of g[i]: the gradient g of the rectifier at x. The contract is
+// [ReluAVX512]'s, for x and g.
+//
+//go:noescape
+func ReluGradAVX512(dst, x, g []float32)
+
+// ReluGradAVX2 is [ReluGradAVX512] with AVX, for the first len(dst) &^ 7 elements; the caller
+// guarantees HasAVX2.
+//
+//go:noescape
+func ReluGradAVX2(dst, x, g []float32)
+
+// SqrtAVX512 computes, with AVX-512F, for the first len(dst) &^ 15 elements (whole vectors;
+// the caller finishes the rest),
+//
+//	for i := range dst[:len(dst)&^15] {
+//		dst[i] = float32(math.Sqrt(float64(x[i])))
+//	}
+//
+// correctly rounded, as that loop. The contract is [ReluAVX512]'s.
+//
+//go:noescape
+func SqrtAVX512(dst, x []float32)
+
+// SqrtAVX2 is [SqrtAVX512] with AVX, for the first len(dst) &^ 7 elements; the caller
+// guarantees HasAVX2.
+//
+//go:noescape
+func SqrtAVX2(dst, x []float32)

@@ -2270,3 +2270,149 @@ ErfAVX2_tail:
 ErfAVX2_done:
 	VZEROUPPER
 	RET
+
+// func ReluAVX512(dst []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·ReluAVX512(SB), NOSPLIT, $0-48
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	SHRQ   $0x04, DX
+	SHLQ   $0x06, DX
+	VPXORD Z0, Z0, Z0
+	XORQ   BX, BX
+
+ReluAVX512_loop:
+	CMPQ      BX, DX
+	JGE       ReluAVX512_done
+	VMOVUPS   (CX)(BX*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, (AX)(BX*1)
+	ADDQ      $0x00000040, BX
+	JMP       ReluAVX512_loop
+
+ReluAVX512_done:
+	VZEROUPPER
+	RET
+
+// func ReluAVX2(dst []float32, x []float32)
+// Requires: AVX
+TEXT ·ReluAVX2(SB), NOSPLIT, $0-48
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	SHRQ   $0x03, DX
+	SHLQ   $0x05, DX
+	VXORPS Y0, Y0, Y0
+	XORQ   BX, BX
+
+ReluAVX2_loop:
+	CMPQ    BX, DX
+	JGE     ReluAVX2_done
+	VMOVUPS (CX)(BX*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y2
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS Y1, (AX)(BX*1)
+	ADDQ    $0x00000020, BX
+	JMP     ReluAVX2_loop
+
+ReluAVX2_done:
+	VZEROUPPER
+	RET
+
+// func ReluGradAVX512(dst []float32, x []float32, g []float32)
+// Requires: AVX, AVX512F
+TEXT ·ReluGradAVX512(SB), NOSPLIT, $0-72
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   g_base+48(FP), DX
+	MOVQ   dst_len+8(FP), BX
+	SHRQ   $0x04, BX
+	SHLQ   $0x06, BX
+	VPXORD Z0, Z0, Z0
+	XORQ   SI, SI
+
+ReluGradAVX512_loop:
+	CMPQ      SI, BX
+	JGE       ReluGradAVX512_done
+	VMOVUPS   (CX)(SI*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS   Z1, (AX)(SI*1)
+	ADDQ      $0x00000040, SI
+	JMP       ReluGradAVX512_loop
+
+ReluGradAVX512_done:
+	VZEROUPPER
+	RET
+
+// func ReluGradAVX2(dst []float32, x []float32, g []float32)
+// Requires: AVX
+TEXT ·ReluGradAVX2(SB), NOSPLIT, $0-72
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   g_base+48(FP), DX
+	MOVQ   dst_len+8(FP), BX
+	SHRQ   $0x03, BX
+	SHLQ   $0x05, BX
+	VXORPS Y0, Y0, Y0
+	XORQ   SI, SI
+
+ReluGradAVX2_loop:
+	CMPQ    SI, BX
+	JGE     ReluGradAVX2_done
+	VMOVUPS (CX)(SI*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y1
+	VANDPS  (DX)(SI*1), Y1, Y1
+	VMOVUPS Y1, (AX)(SI*1)
+	ADDQ    $0x00000020, SI
+	JMP     ReluGradAVX2_loop
+
+ReluGradAVX2_done:
+	VZEROUPPER
+	RET
+
+// func SqrtAVX512(dst []float32, x []float32)
+// Requires: AVX, AVX512F
+TEXT ·SqrtAVX512(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ dst_len+8(FP), DX
+	SHRQ $0x04, DX
+	SHLQ $0x06, DX
+	XORQ BX, BX
+
+SqrtAVX512_loop:
+	CMPQ    BX, DX
+	JGE     SqrtAVX512_done
+	VSQRTPS (CX)(BX*1), Z0
+	VMOVUPS Z0, (AX)(BX*1)
+	ADDQ    $0x00000040, BX
+	JMP     SqrtAVX512_loop
+
+SqrtAVX512_done:
+	VZEROUPPER
+	RET
+
+// func SqrtAVX2(dst []float32, x []float32)
+// Requires: AVX
+TEXT ·SqrtAVX2(SB), NOSPLIT, $0-48
+	MOVQ dst_base+0(FP), AX
+	MOVQ x_base+24(FP), CX
+	MOVQ dst_len+8(FP), DX
+	SHRQ $0x03, DX
+	SHLQ $0x05, DX
+	XORQ BX, BX
+
+SqrtAVX2_loop:
+	CMPQ    BX, DX
+	JGE     SqrtAVX2_done
+	VSQRTPS (CX)(BX*1), Y0
+	VMOVUPS Y0, (AX)(BX*1)
+	ADDQ    $0x00000020, BX
+	JMP     SqrtAVX2_loop
+
+SqrtAVX2_done:
+	VZEROUPPER
+	RET

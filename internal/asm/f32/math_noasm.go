@@ -31,3 +31,26 @@ func ErfAVX512(dst, x []float32) { erfRef(dst, x) }
 
 // ErfAVX2 is the loop of erfRef; see the amd64 version.
 func ErfAVX2(dst, x []float32) { erfRef(dst, x) }
+
+// ReluAVX512 is the loop of reluGradRef over the first len(dst) &^ 15 elements; see the amd64
+// version.
+func ReluAVX512(dst, x []float32) { reluGradRef(dst[:len(dst)&^15], x, x) }
+
+// ReluAVX2 is the loop of reluGradRef over the first len(dst) &^ 7 elements; see the amd64
+// version.
+func ReluAVX2(dst, x []float32) { reluGradRef(dst[:len(dst)&^7], x, x) }
+
+// ReluGradAVX512 is the loop of reluGradRef over the first len(dst) &^ 15 elements; see the
+// amd64 version.
+func ReluGradAVX512(dst, x, g []float32) { reluGradRef(dst[:len(dst)&^15], x, g) }
+
+// ReluGradAVX2 is the loop of reluGradRef over the first len(dst) &^ 7 elements; see the amd64
+// version.
+func ReluGradAVX2(dst, x, g []float32) { reluGradRef(dst[:len(dst)&^7], x, g) }
+
+// SqrtAVX512 is the loop of sqrtRef over the first len(dst) &^ 15 elements; see the amd64
+// version.
+func SqrtAVX512(dst, x []float32) { sqrtRef(dst[:len(dst)&^15], x) }
+
+// SqrtAVX2 is the loop of sqrtRef over the first len(dst) &^ 7 elements; see the amd64 version.
+func SqrtAVX2(dst, x []float32) { sqrtRef(dst[:len(dst)&^7], x) }

@@ -45,3 +45,21 @@ func erfRef(dst, x []float32) {
 		dst[i] = float32(math.Erf(float64(x[i])))
 	}
 }
+
+// reluGradRef is the loop [ReluGradAVX512] computes, over every element of dst (and
+// [ReluAVX512] with g = x).
+func reluGradRef(dst, x, g []float32) {
+	for i := range dst {
+		dst[i] = g[i]
+		if x[i] <= 0 {
+			dst[i] = 0
+		}
+	}
+}
+
+// sqrtRef is the loop [SqrtAVX512] computes, over every element of dst.
+func sqrtRef(dst, x []float32) {
+	for i := range dst {
+		dst[i] = float32(math.Sqrt(float64(x[i])))
+	}
+}
