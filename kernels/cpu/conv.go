@@ -2,6 +2,7 @@ package cpu
 
 import (
 	"fmt"
+	"sync/atomic"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
@@ -34,7 +35,8 @@ import (
 //     (conv_depthwise.go): a GEMM with one input channel has nothing to reuse.
 //
 // Threads split the work by batch entries and parts of their output when a piece is worth at
-// least cvMinParFlops.
+// least cvMinParFlops; where pieces write disjoint outputs, each thread claims the next piece
+// as it finishes one (cvForJobs), so that a thread slowed by other processes holds up no one.
 
 func init() {
 	conv, convT, convFG := core.Lookup("conv"), core.Lookup("conv_transpose"), core.Lookup("conv_filter_grad")
@@ -281,6 +283,44 @@ func cvGrain(jobFlops float64) int {
 	return max(1, int(cvMinParFlops/max(jobFlops, 1)))
 }
 
+// cvForJobs runs jobs [0, jobs) on the workers that jobs of jobFlops each are worth, each
+// worker claiming more jobs as it finishes the last rather than taking a fixed share: on a
+// machine shared with other processes one thread often runs slower than the rest, and a fixed
+// share would make the whole call wait for it. work is called once per worker with next, which
+// returns the next job the worker owns (false when none is left), so that per-worker buffers are
+// set up once. Jobs come in groups of group consecutive ones that share setup (the bands of one
+// image, which is bordered once per group); whole groups are claimed when there are enough of
+// them to go round (four per worker), single jobs otherwise. Only for jobs whose results do not
+// depend on which worker runs them (no shared accumulators): the assignment varies by call.
+func cvForJobs(jobs, group int, jobFlops float64, work func(next func() (int, bool))) {
+	chunks := parallel.Chunks(parallel.Workers(), jobs, cvGrain(jobFlops))
+	if chunks == 1 {
+		j := 0
+		work(func() (int, bool) { j++; return j - 1, j <= jobs })
+		return
+	}
+	if group < 1 || jobs/group < 4*chunks {
+		group = 1
+	}
+	var claimed atomic.Int64
+	parallel.For(chunks, 1, func(lo, hi int) {
+		for range hi - lo {
+			j, end := 0, 0 // jobs [j, end) claimed and not yet run
+			work(func() (int, bool) {
+				if j == end {
+					j = int(claimed.Add(int64(group))) - group
+					end = min(j+group, jobs)
+				}
+				if j >= end {
+					return 0, false
+				}
+				j++
+				return j - 1, true
+			})
+		}
+	})
+}
+
 // cvForward computes y = conv(x, w), writing every element of y whatever it held: the paths
 // that add into y or skip elements (the depthwise loops skip the padding) clear it first, so
 // that the graph executor need not.
@@ -308,9 +348,9 @@ func cvForward[T cvFloat](y, x, w []T, g *cvGeom) {
 	P := g.tilePixels(cvColTarget)
 	tiles := cvCeilDiv(g.outSp, P)
 	jobs := g.n * tiles
-	parallel.For(jobs, cvGrain(2*float64(P*g.kdim*g.cout)), func(lo, hi int) {
+	cvForJobs(jobs, 1, 2*float64(P*g.kdim*g.cout), func(next func() (int, bool)) {
 		col := cvGetBuf[T](P * g.kdim)
-		for j := lo; j < hi; j++ {
+		for j, ok := next(); ok; j, ok = next() {
 			n, t := j/tiles, j%tiles
 			p0 := t * P
 			cvForwardTile(y, x, w, col, g, n, p0, min(p0+P, g.outSp))

@@ -3,7 +3,6 @@ package cpu
 import (
 	"github.com/tideml/tide/internal/asm/f32"
 	"github.com/tideml/tide/internal/asm/f64"
-	"github.com/tideml/tide/internal/parallel"
 )
 
 // The channels-last convolutions on the GEMM micro-kernels directly, without the column
@@ -170,7 +169,7 @@ func cvForwardDirect[T cvFloat](y, x, w []T, g *cvGeom, uk *cvUKernel[T]) {
 	cvPackFilter(bp, w, g, uk, kc)
 	mc := min(max(mr, cvTileElems/kc/mr*mr), cvCeilDiv(g.outSp, mr)*mr)
 	tiles := cvCeilDiv(g.outSp, mc)
-	parallel.For(g.n*tiles, cvGrain(2*float64(mc*K*g.cout)), func(lo, hi int) {
+	cvForJobs(g.n*tiles, tiles, 2*float64(mc*K*g.cout), func(next func() (int, bool)) {
 		ap := cvGetBuf[T](mc * kc)
 		scratch := cvGetBuf[T](mr * kc)
 		var xp []T
@@ -180,7 +179,7 @@ func cvForwardDirect[T cvFloat](y, x, w []T, g *cvGeom, uk *cvUKernel[T]) {
 		var runs []cvRun
 		var im cvImage[T]
 		last := -1
-		for j := lo; j < hi; j++ {
+		for j, ok := next(); ok; j, ok = next() {
 			n, t := j/tiles, j%tiles
 			if n != last {
 				im, last = cvImageOf(x, xp, g, n), n

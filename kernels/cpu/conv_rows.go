@@ -1,7 +1,5 @@
 package cpu
 
-import "github.com/tideml/tide/internal/parallel"
-
 // The row path of the channels-last convolutions, used where rows of output pixels split evenly
 // into micro-panels: the input is packed one image row at a time, and the packed row serves
 // every kernel row (and every output row) that reads it, so each input element is packed K1
@@ -68,7 +66,7 @@ func cvForwardRows[T cvFloat](y, x, w []T, g *cvGeom, uk *cvUKernel[T]) {
 	bands := cvCeilDiv(g.out[1], R)
 	span := (R-1)*g.s[1] + (g.k[1]-1)*g.d[1] + 1 // image rows of a band
 	jobs := g.n * g.out[0] * bands
-	parallel.For(jobs, cvGrain(g.flops()/float64(jobs)), func(lo, hi int) {
+	cvForJobs(jobs, g.out[0]*bands, g.flops()/float64(jobs), func(next func() (int, bool)) {
 		q := cvGetBuf[T](npr * g.k[0] * span * D2 * mr)
 		var xp []T
 		if g.bordered() {
@@ -77,7 +75,7 @@ func cvForwardRows[T cvFloat](y, x, w []T, g *cvGeom, uk *cvUKernel[T]) {
 		runs := cvRowRunsOf(g)
 		var im cvImage[T]
 		last := -1
-		for j := lo; j < hi; j++ {
+		for j, ok := next(); ok; j, ok = next() {
 			n, o0, b := j/(g.out[0]*bands), j/bands%g.out[0], j%bands
 			if n != last {
 				im, last = cvImageOf(x, xp, g, n), n
