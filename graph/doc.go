@@ -23,7 +23,10 @@
 //     recomputed at every call, not frozen at trace time.
 //   - autodiff.Variable.Assign with a symbolic value becomes a write-back performed after each
 //     call. Reads of variables declared with [Variables] after an assignment see the assigned
-//     value, as eagerly; other captured variables read the values from before the call. This is how a whole train step —
+//     value, as eagerly; other captured variables read the values from before the call. (Where
+//     that allows, the kernel computing the new value writes it into the variable directly,
+//     instead of a buffer copied after the call; a failed call still leaves variables
+//     unchanged.) This is how a whole train step —
 //     forward, gradients, optimizer update — is one compiled call. An assignment whose value is
 //     computed from variables alone, with no traced input (a step counter's v+1), runs once,
 //     while tracing; make such a value depend on a traced one (package optim adds a zero shaped

@@ -159,7 +159,10 @@ func zero(t *tensor.Tensor) {
 //
 // A steady-state run allocates the returned slice and the outputs it hands out (and the
 // headers of views of the arguments): intermediates, the chunk buffers of fused nodes and the
-// values written back to variables live in buffers kept between runs.
+// values written back to variables live in buffers kept between runs. Where nothing after the
+// kernel computing a variable's new value reads the old one and no later kernel can fail on the
+// data (a train step's updates), the kernel writes into the variable itself, saving the copy
+// (see exec_inplace.go); the assignments of a failed run are still not written.
 func (p *Plan) Run(args []*tensor.Tensor) ([]*tensor.Tensor, error) {
 	st := p.getState()
 	if err := st.exec(p, args); err != nil {
@@ -210,6 +213,7 @@ func (st *execState) exec(p *Plan, args []*tensor.Tensor) error {
 	for _, s := range prog.argSlots {
 		st.vals[s] = args[prog.slots[s].param]
 	}
+	st.bindInplace(prog, args)
 	if p.parallel {
 		return st.runParallel(p)
 	}
@@ -265,6 +269,7 @@ func (st *execState) run(p *Plan, k int) error {
 	for j, s := range ins.out {
 		sl := &p.prog.slots[s]
 		switch {
+		case sl.inplace: // set by bindInplace; its kernel overwrites it
 		case !sl.static && st.dst != nil && st.dst[s] != nil: // RunInto's destination
 			st.vals[s] = st.dst[s]
 			if !ins.overwrites {
@@ -306,6 +311,11 @@ func (st *execState) finish(prog *program) []*tensor.Tensor {
 	}
 	for _, a := range prog.assigns {
 		tensor.Convert(a.target, st.vals[a.slot])
+	}
+	if st.spare {
+		for _, a := range prog.inplace {
+			tensor.Convert(a.target, st.vals[a.slot])
+		}
 	}
 	return outs
 }

@@ -9,3 +9,6 @@ func SetDirtyBuffers(on bool) { dirtyBuffers = on }
 
 // Overwrites reports whether the executor leaves op's outputs uncleared before its kernel runs.
 func Overwrites(op *core.Op) bool { return overwrites(op) }
+
+// InplaceAssigns reports how many of the plan's assignments are written in place.
+func (p *Plan) InplaceAssigns() int { return len(p.prog.inplace) }

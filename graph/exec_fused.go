@@ -31,6 +31,11 @@ type fusedPlan struct {
 	// a chunk buffer copied there (see cutOutput).
 	direct    bool
 	stepSpecs [][]core.Spec // by chunk length and step: the step's output
+	// scratch: the head writes into a buffer of the state instead of the output, which is a
+	// variable written in place that the chain reads (see exec_inplace.go); the last step then
+	// writes into the output directly.
+	scratch bool
+	outSpec core.Spec
 }
 
 type cutKind uint8
@@ -45,9 +50,9 @@ const (
 // planFused returns the plan of fused node n, or nil when runFused would run the steps on whole
 // tensors or a step rejects the chunks (the kernel then runs and reports it).
 func (p *Plan) planFused(n *Node) *fusedPlan {
-	fp := &fusedPlan{steps: n.Params.(FusedParams).Steps, nIn: len(n.Inputs)}
+	fp := &fusedPlan{steps: n.Params.(FusedParams).Steps, nIn: len(n.Inputs), outSpec: p.specs[n.Outputs[0]]}
 	steps := fp.steps
-	outSpec := p.specs[n.Outputs[0]]
+	outSpec := fp.outSpec
 	fp.n = outSpec.Shape.Size()
 	specs := make([]core.Spec, fp.nIn+len(steps))
 	for i, v := range n.Inputs {
@@ -174,6 +179,7 @@ type fusedState struct {
 	views    [][]*tensor.Tensor // by input: one view per chunk, or one
 	outKey   any                // the output's storage the output views were made for
 	outViews [][]*tensor.Tensor // by chunk: a one-element slice of the output's view
+	scratch  *tensor.Tensor     // the head's result, with fusedPlan.scratch
 }
 
 func newFusedState(fp *fusedPlan) *fusedState {
@@ -181,6 +187,9 @@ func newFusedState(fp *fusedPlan) *fusedState {
 		keys: make([]any, len(fp.cut)), views: make([][]*tensor.Tensor, len(fp.cut)), headOut: make([]*tensor.Tensor, 1)}
 	if fp.first == 1 {
 		f.headArgs = make([]*tensor.Tensor, len(fp.steps[0].Args))
+	}
+	if fp.scratch {
+		f.scratch = tensor.New(fp.outSpec.DType, fp.outSpec.Shape)
 	}
 	bufs := make([]*tensor.Tensor, len(fp.steps))
 	for i := fp.first; i < len(fp.steps); i++ {
@@ -213,6 +222,9 @@ func (f *fusedState) run(fp *fusedPlan, in []*tensor.Tensor, out *tensor.Tensor)
 			f.headArgs[j] = in[a]
 		}
 		f.headOut[0] = out
+		if f.scratch != nil {
+			f.headOut[0] = f.scratch
+		}
 		err := core.RunInto(s.Op, fp.head, s.Params, f.headArgs, f.headOut)
 		clear(f.headArgs)
 		if err != nil {
@@ -221,6 +233,9 @@ func (f *fusedState) run(fp *fusedPlan, in []*tensor.Tensor, out *tensor.Tensor)
 	}
 	for i, c := range fp.cut {
 		t := out
+		if f.scratch != nil {
+			t = f.scratch
+		}
 		if i < fp.nIn {
 			t = in[i]
 		}

@@ -30,6 +30,7 @@ type program struct {
 	// argument, a capture, a view or a repeat), so that RunInto can have it written in place.
 	direct  []bool
 	assigns []assignSlot
+	inplace []inplaceAssign // assignments whose values are written into the variables (see exec_inplace.go)
 	// For parallel runs: each instruction's number of producers and its consumers.
 	nProducers []int
 	consumers  [][]int
@@ -43,6 +44,7 @@ type slot struct {
 	// either).
 	static  bool
 	capture bool
+	inplace bool           // the value of an in-place assignment: the variable, set by bindInplace
 	param   int            // argument position of an argument's slot
 	buf     int            // buffer of a planned node output, else -1
 	tensor  *tensor.Tensor // a capture's tensor
@@ -88,6 +90,11 @@ func (p *Plan) compile() *program {
 		}
 	}
 	groups := p.aliasGroups()
+	inplace, extraDeps := p.inplaceAssigns()
+	for v := range inplace {
+		groups[v].kept = true // no buffer of the memory plan
+		prog.slots[slotOf[v]].inplace = true
+	}
 	p.planMemory(prog, slotOf, groups)
 	seen := map[*Value]bool{}
 	for _, o := range g.Outputs {
@@ -96,6 +103,10 @@ func (p *Plan) compile() *program {
 		seen[o] = true
 	}
 	for _, a := range g.Assigns {
+		if t := inplace[a.Value]; t != nil {
+			prog.inplace = append(prog.inplace, inplaceAssign{slot: slotOf[a.Value], target: t, span: spanOf(t)})
+			continue
+		}
 		prog.assigns = append(prog.assigns, assignSlot{target: a.Target, slot: slotOf[a.Value]})
 	}
 	prog.instrs = make([]instr, len(g.Nodes))
@@ -111,18 +122,20 @@ func (p *Plan) compile() *program {
 		if n.Op == fusedOp {
 			if ins.fused = p.planFused(n); ins.fused != nil {
 				fp, o := ins.fused, prog.slots[ins.out[0]]
-				fp.direct = fp.first == 0 && fp.n > 0 && o.static && o.spec.DType == fp.stepSpecs[0][len(fp.steps)-1].DType
+				fp.scratch = o.inplace && fp.first == 1 && fp.n > 0
+				fp.direct = (fp.first == 0 || fp.scratch) && fp.n > 0 && (o.static || o.inplace) &&
+					o.spec.DType == fp.stepSpecs[0][len(fp.steps)-1].DType
 			}
 		}
 		ins.overwrites = nodeOverwrites(n)
 	}
 	for s := range prog.slots {
-		if !prog.slots[s].static {
+		if !prog.slots[s].static && !prog.slots[s].inplace {
 			prog.dynamic = append(prog.dynamic, s)
 		}
 	}
 	if p.parallel {
-		prog.schedule(g, slotOf)
+		prog.schedule(g, extraDeps)
 	}
 	return prog
 }
@@ -296,7 +309,11 @@ func (b bitset) hasAll(is []int) bool {
 }
 
 // ancestors returns, for each node, the set of nodes it depends on, directly or not.
-func (p *Plan) ancestors() []bitset {
+func (p *Plan) ancestors() []bitset { return p.ancestorsWith(nil) }
+
+// ancestorsWith is ancestors counting extra dependencies too: by node, earlier nodes it must
+// wait for.
+func (p *Plan) ancestorsWith(extra map[int][]int) []bitset {
 	nodes := p.g.Nodes
 	index := make(map[*Node]int, len(nodes))
 	words := (len(nodes) + 63) / 64
@@ -314,12 +331,19 @@ func (p *Plan) ancestors() []bitset {
 				anc[i][w] |= x
 			}
 		}
+		for _, j := range extra[i] {
+			anc[i].add(j)
+			for w, x := range anc[j] {
+				anc[i][w] |= x
+			}
+		}
 	}
 	return anc
 }
 
-// schedule records the dependencies between instructions for parallel runs.
-func (prog *program) schedule(g *Graph, slotOf map[*Value]int) {
+// schedule records the dependencies between instructions for parallel runs: the graph's, and
+// extra ones by node (see inplaceAssigns).
+func (prog *program) schedule(g *Graph, extra map[int][]int) {
 	index := make(map[*Node]int, len(g.Nodes))
 	prog.nProducers = make([]int, len(g.Nodes))
 	prog.consumers = make([][]int, len(g.Nodes))
@@ -331,6 +355,13 @@ func (prog *program) schedule(g *Graph, slotOf map[*Value]int) {
 				continue
 			}
 			if j := index[in.Producer]; !seen[j] {
+				seen[j] = true
+				prog.nProducers[i]++
+				prog.consumers[j] = append(prog.consumers[j], i)
+			}
+		}
+		for _, j := range extra[i] {
+			if !seen[j] {
 				seen[j] = true
 				prog.nProducers[i]++
 				prog.consumers[j] = append(prog.consumers[j], i)
@@ -348,6 +379,10 @@ type execState struct {
 	ins, outs [][]*tensor.Tensor
 	fused     []*fusedState
 	par       *parState
+	// inplace, by in-place assignment: the variable's storage shaped as the value; spares:
+	// buffers used instead when an argument shares storage with a variable (spare is set).
+	inplace, spares []*tensor.Tensor
+	spare           bool
 }
 
 // newExecState allocates the buffers of prog's memory plan and the headers over them.
