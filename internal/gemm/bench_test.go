@@ -127,3 +127,33 @@ func benchKernel[T float](b *testing.B, kn *kernel[T], k int) {
 	}
 	reportGFLOPS(b, kn.mr, kn.nr, k)
 }
+
+// BenchmarkSgemmMLP measures the products of a 784-512-512-10 MLP training
+// step at batch 128: the forward layers, and the backward weight gradients
+// (dW = Xᵀ·dY) and input gradients (dX = dY·Wᵀ).
+func BenchmarkSgemmMLP(b *testing.B) {
+	for _, s := range []struct {
+		name           string
+		transA, transB bool
+		m, n, k        int
+	}{
+		{"fwd/128x512x784", false, false, 128, 512, 784},
+		{"fwd/128x512x512", false, false, 128, 512, 512},
+		{"dW/784x512x128", true, false, 784, 512, 128},
+		{"dW/512x512x128", true, false, 512, 512, 128},
+		{"dX/128x512x512", false, true, 128, 512, 512},
+	} {
+		b.Run(s.name, func(b *testing.B) {
+			m, n, k := s.m, s.n, s.k
+			lda, ldb := k, n
+			if s.transA {
+				lda = m
+			}
+			if s.transB {
+				ldb = k
+			}
+			a, bb, c := randFloats[float32](m*k, 1), randFloats[float32](k*n, 2), make([]float32, m*n)
+			loopBest(b, m, n, k, func() { Sgemm(s.transA, s.transB, m, n, k, 1, a, lda, bb, ldb, 0, c, n) })
+		})
+	}
+}

@@ -50,8 +50,12 @@
 // [Threads] goroutines of the shared pool in internal/parallel, as BLIS and
 // OpenBLAS do it: each kc×nc panel of B is packed once, in pieces by all
 // threads, into a buffer they share; then the threads share out the blocks
-// of C that use the panel, each packing its own blocks of A. The work is an
-// ordered list claimed through an atomic counter, so the load balances
+// of C that use the panel, each packing its own blocks of A. A product whose
+// steps are short (a layer of a small network) instead packs all of A and B
+// at once, shared, and each block of C then runs through every step with no
+// barrier in between. Either way the split never changes how an element of
+// C is computed, so the result does not depend on the thread count. The work
+// is an ordered list claimed through an atomic counter, so the load balances
 // itself when the OS takes a core away, and an item only ever waits for
 // items claimed before it: the product completes with however many threads
 // actually join, even one. A batch of products too small to split is

@@ -283,8 +283,52 @@ func TestTeam(t *testing.T) {
 			{true, false, 300, 20, 17, 2, 0, 0},
 		} {
 			f := newFixture[float32](r, tc)
-			for _, threads := range []int{2, 3, 4} {
-				f.check(t, fmt.Sprintf("%s/team%d", kn.name, threads), func(p *problem[float32]) { p.parallel(&tiny, threads) })
+			for _, whole := range []int{maxWhole, 0} {
+				for _, threads := range []int{2, 3, 4} {
+					name := fmt.Sprintf("%s/team%d/maxWhole=%d", kn.name, threads, whole)
+					f.check(t, name, func(p *problem[float32]) { withMaxWhole(whole, func() { p.parallel(&tiny, threads) }) })
+				}
+			}
+		}
+	}
+}
+
+// withMaxWhole runs fn with maxWhole set to n.
+func withMaxWhole(n int, fn func()) {
+	defer func(old int) { maxWhole = old }(maxWhole)
+	maxWhole = n
+	fn()
+}
+
+// TestTeamBitwise checks that a team computes exactly what one thread
+// does, in both schemes and for shapes that split C by rows and by columns.
+func TestTeamBitwise(t *testing.T) {
+	r := rand.New(rand.NewPCG(13, 14))
+	for _, kn := range []*kernel[float32]{kernels32[0], kernels32[len(kernels32)-1]} {
+		for _, tc := range []testCase{
+			{false, false, 128, 512, 784, 1, 0, 0},
+			{true, false, 300, 200, 128, 1, 0, 1},
+			{false, true, 128, 300, 520, 0.5, 1, 0},
+			{false, false, 250, 70, 600, -1, 2, 2},
+		} {
+			f := newFixture[float32](r, tc)
+			run := func(fn func(p *problem[float32])) []float32 {
+				c := append([]float32(nil), f.c...)
+				p := problem[float32]{tc.transA, tc.transB, tc.m, tc.n, tc.k, float32(tc.alpha), f.a, f.lda, f.b, f.ldb, float32(tc.beta), c[f.at:], f.ldc}
+				fn(&p)
+				return c
+			}
+			want := run(func(p *problem[float32]) { p.blocked(kn, 0, p.m, 0, p.n) })
+			for _, whole := range []int{maxWhole, 0} {
+				for _, threads := range []int{2, 3} {
+					got := run(func(p *problem[float32]) { withMaxWhole(whole, func() { p.parallel(kn, threads) }) })
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Errorf("%s threads=%d maxWhole=%d %v: element %d = %v, one thread %v", kn.name, threads, whole, tc, i, got[i], want[i])
+							break
+						}
+					}
+				}
 			}
 		}
 	}
