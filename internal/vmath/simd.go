@@ -28,71 +28,34 @@ var simdLevel = func() int {
 // [SumExpSub32] run vector kernels on this CPU (and build), for callers that weigh their cost.
 func SIMD32() bool { return simdLevel > 0 }
 
+// unarySIMD runs the kernel of the CPU's level, avx512 or avx2, and reports whether it did.
+func unarySIMD(avx512, avx2 func(dst, x []float32), dst, x []float32) bool {
+	switch simdLevel {
+	case 2:
+		avx512(dst, x)
+	case 1:
+		avx2(dst, x)
+	default:
+		return false
+	}
+	return true
+}
+
 // expSIMD sets dst = e^x with a vector kernel and reports whether it did (dst and x of equal
 // length).
-func expSIMD(dst, x []float32) bool {
-	switch simdLevel {
-	case 2:
-		f32.ExpAVX512(dst, x)
-	case 1:
-		f32.ExpAVX2(dst, x)
-	default:
-		return false
-	}
-	return true
-}
+func expSIMD(dst, x []float32) bool { return unarySIMD(f32.ExpAVX512, f32.ExpAVX2, dst, x) }
 
 // logSIMD is expSIMD for ln x.
-func logSIMD(dst, x []float32) bool {
-	switch simdLevel {
-	case 2:
-		f32.LogAVX512(dst, x)
-	case 1:
-		f32.LogAVX2(dst, x)
-	default:
-		return false
-	}
-	return true
-}
+func logSIMD(dst, x []float32) bool { return unarySIMD(f32.LogAVX512, f32.LogAVX2, dst, x) }
 
 // tanhSIMD is expSIMD for tanh x.
-func tanhSIMD(dst, x []float32) bool {
-	switch simdLevel {
-	case 2:
-		f32.TanhAVX512(dst, x)
-	case 1:
-		f32.TanhAVX2(dst, x)
-	default:
-		return false
-	}
-	return true
-}
+func tanhSIMD(dst, x []float32) bool { return unarySIMD(f32.TanhAVX512, f32.TanhAVX2, dst, x) }
 
 // sigmoidSIMD is expSIMD for 1/(1+e^-x).
-func sigmoidSIMD(dst, x []float32) bool {
-	switch simdLevel {
-	case 2:
-		f32.SigmoidAVX512(dst, x)
-	case 1:
-		f32.SigmoidAVX2(dst, x)
-	default:
-		return false
-	}
-	return true
-}
+func sigmoidSIMD(dst, x []float32) bool { return unarySIMD(f32.SigmoidAVX512, f32.SigmoidAVX2, dst, x) }
 
 // erfSIMD is expSIMD for erf x.
-func erfSIMD(dst, x []float32) bool {
-	switch simdLevel {
-	case 2:
-		f32.ErfAVX512(dst, x)
-	case 1:
-		f32.ErfAVX2(dst, x)
-	default:
-		return false
-	}
-	return true
-}
+func erfSIMD(dst, x []float32) bool { return unarySIMD(f32.ErfAVX512, f32.ErfAVX2, dst, x) }
 
 // expSubChunk is the block ExpSub32 and SumExpSub32 work in with the vector kernels: x − m is
 // written to the block (dst, or a stack buffer), exponentiated in place and summed while it is
