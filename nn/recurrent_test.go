@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math"
 	"os"
 	"strings"
 	"testing"
@@ -317,23 +316,7 @@ func TestLSTMGradcheck(t *testing.T) {
 	if err := gradcheck.Check(loss, []*tensor.Tensor{x, h0, c0}, gradcheck.Tolerance(1e-7, 1e-6)); err != nil {
 		t.Fatal(err)
 	}
-	// The weights: the directional derivative along a random direction by central differences.
-	for i, v := range l.Weights() {
-		w0 := v.Value().Detach().Clone()
-		dir := ops.Cast(tensor.RandomNormal(uint64(10+i), v.Shape()...), dtype.Float64)
-		g := autodiff.GradVariables(loss([]*tensor.Tensor{x, h0, c0}), v)[0]
-		analytic := ops.Sum(ops.Mul(g, dir)).Item()
-		const eps = 1e-6
-		v.Assign(ops.Add(w0, ops.MulScalar(dir, eps)))
-		up := loss([]*tensor.Tensor{x, h0, c0}).Item()
-		v.Assign(ops.Sub(w0, ops.MulScalar(dir, eps)))
-		down := loss([]*tensor.Tensor{x, h0, c0}).Item()
-		v.Assign(w0)
-		numeric := (up - down) / (2 * eps)
-		if math.Abs(numeric-analytic) > 1e-6*(1+math.Abs(numeric)) {
-			t.Errorf("%s: directional derivative %g, finite differences %g", v.Name(), analytic, numeric)
-		}
-	}
+	checkWeightGrads(t, func() *tensor.Tensor { return loss([]*tensor.Tensor{x, h0, c0}) }, l.Weights())
 }
 
 // TestLSTMMasking checks Keras's masking rule: trailing masked steps leave the output and the

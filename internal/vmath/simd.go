@@ -68,23 +68,7 @@ func expSubSIMD(dst, x []float32, m float32) (float32, bool) {
 	if simdLevel == 0 {
 		return 0, false
 	}
-	var s0, s1, s2, s3 float64
-	for lo := 0; lo < len(dst); lo += expSubChunk {
-		d := dst[lo:min(lo+expSubChunk, len(dst))]
-		SubVS(d, x[lo:lo+len(d)], m)
-		expSIMD(d, d)
-		i := 0
-		for ; i+4 <= len(d); i += 4 {
-			s0 += float64(d[i])
-			s1 += float64(d[i+1])
-			s2 += float64(d[i+2])
-			s3 += float64(d[i+3])
-		}
-		for ; i < len(d); i++ {
-			s0 += float64(d[i])
-		}
-	}
-	return float32((s0 + s1) + (s2 + s3)), true
+	return expSubBlocks(dst, x, m), true
 }
 
 // sumExpSubSIMD is SumExpSub32 with a vector kernel, through a stack buffer.
@@ -92,11 +76,21 @@ func sumExpSubSIMD(x []float32, m float32) (float32, bool) {
 	if simdLevel == 0 {
 		return 0, false
 	}
+	return expSubBlocks(nil, x, m), true
+}
+
+// expSubBlocks writes e^(x−m) block by block into dst (or, when dst is nil, a stack buffer) and
+// returns the float64 sum of the rounded results, rounded to float32.
+func expSubBlocks(dst, x []float32, m float32) float32 {
 	var buf [expSubChunk]float32
 	var s0, s1, s2, s3 float64
 	for lo := 0; lo < len(x); lo += expSubChunk {
-		d := buf[:min(expSubChunk, len(x)-lo)]
-		SubVS(d, x[lo:lo+len(d)], m)
+		n := min(expSubChunk, len(x)-lo)
+		d := buf[:n]
+		if dst != nil {
+			d = dst[lo : lo+n]
+		}
+		SubVS(d, x[lo:lo+n], m)
 		expSIMD(d, d)
 		i := 0
 		for ; i+4 <= len(d); i += 4 {
@@ -109,5 +103,5 @@ func sumExpSubSIMD(x []float32, m float32) (float32, bool) {
 			s0 += float64(d[i])
 		}
 	}
-	return float32((s0 + s1) + (s2 + s3)), true
+	return float32((s0 + s1) + (s2 + s3))
 }
