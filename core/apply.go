@@ -92,6 +92,9 @@ func Apply(op *Op, params any, in ...*tensor.Tensor) []*tensor.Tensor {
 		if t == nil {
 			errs.Panic(op.name, "input %d is nil", i)
 		}
+		if t.Released() {
+			errs.Panic(op.name, "input %d (%s%v) was released", i, t.DType(), t.Shape())
+		}
 		specs[i] = SpecOf(t)
 		if s := t.Symbol(); s != nil {
 			ts := s.(Symbol).Tracer()

@@ -9,8 +9,8 @@ import (
 
 // ApplyInto runs op eagerly on concrete inputs writing into the caller's outputs instead of new
 // tensors — PyTorch's out= — so that a loop can reuse its buffers: no allocation, no freshly
-// touched pages, and for elementwise ops no clearing either (their kernels write every element;
-// other ops' outputs are cleared first, since their kernels may accumulate). It panics with an
+// touched pages, and for elementwise ops and those declared to overwrite their outputs no
+// clearing either (other ops' outputs are cleared first, since their kernels may accumulate). It panics with an
 // *Error naming the op when an input is symbolic or tracked for gradients (an output written in
 // place has no gradient record), when an output's dtype or shape differs from what the op
 // computes, or when an output overlaps an input — except that an elementwise op may write over
@@ -20,6 +20,9 @@ func ApplyInto(op *Op, params any, out []*tensor.Tensor, in ...*tensor.Tensor) {
 	for i, t := range in {
 		if t == nil {
 			errs.Panic(op.name, "input %d is nil", i)
+		}
+		if t.Released() {
+			errs.Panic(op.name, "input %d (%s%v) was released", i, t.DType(), t.Shape())
 		}
 		if t.IsSymbolic() {
 			errs.Panic(op.name, "writing into given outputs needs concrete inputs; input %d is symbolic (in a traced function, call the op itself)", i)
@@ -37,8 +40,8 @@ func ApplyInto(op *Op, params any, out []*tensor.Tensor, in ...*tensor.Tensor) {
 		errs.Panic(op.name, "%d outputs given, the op has %d", len(out), len(outSpecs))
 	}
 	for i, o := range out {
-		if o == nil || o.IsSymbolic() {
-			errs.Panic(op.name, "output %d must be a concrete tensor", i)
+		if o == nil || o.IsSymbolic() || o.Released() {
+			errs.Panic(op.name, "output %d must be a concrete tensor that was not released", i)
 		}
 		if got := SpecOf(o); got.DType != outSpecs[i].DType || !got.Shape.Equal(outSpecs[i].Shape) {
 			errs.Panic(op.name, "output %d is %v, the op computes %v", i, got, outSpecs[i])
@@ -65,7 +68,7 @@ func ApplyInto(op *Op, params any, out []*tensor.Tensor, in ...*tensor.Tensor) {
 	if err != nil {
 		panic(errs.Wrap(op.name, trimOp(op.name, err)))
 	}
-	if !op.elementwise {
+	if !op.overwrites {
 		for _, o := range out {
 			clearStorage(o)
 		}

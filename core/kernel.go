@@ -9,7 +9,8 @@ import (
 )
 
 // Kernel computes an op's outputs from its inputs on concrete tensors. The outputs are allocated
-// by the caller with the inferred specs (zero-filled) and the kernel writes them; it must not keep
+// by the caller with the inferred specs, zero-filled unless the op is declared to overwrite
+// them (Def.Overwrites, elementwise ops), and the kernel writes them; it must not keep
 // references to any of them. It returns an error only for a failure the shape rules cannot see.
 type Kernel func(params any, in, out []*tensor.Tensor) error
 
@@ -88,7 +89,8 @@ func (op *Op) keyDType(in []Spec, out []Spec) dtype.DType {
 	return dtype.Invalid
 }
 
-// RunKernel runs the kernel k of op on concrete inputs, allocating the outputs from specs. It is
+// RunKernel runs the kernel k of op on concrete inputs, allocating the outputs from specs (from
+// the tensor package's buffer pool: uninitialised when the op overwrites them). It is
 // what eager execution and the graph executor call; conformance tests call it with each
 // registered kernel in turn.
 func RunKernel(op *Op, k Kernel, params any, in []*tensor.Tensor, specs []Spec) ([]*tensor.Tensor, error) {
@@ -98,7 +100,11 @@ func RunKernel(op *Op, k Kernel, params any, in []*tensor.Tensor, specs []Spec) 
 		return out, nil
 	}
 	for i, s := range specs {
-		out[i] = tensor.New(s.DType, s.Shape)
+		if op.overwrites {
+			out[i] = tensor.NewUninit(s.DType, s.Shape)
+		} else {
+			out[i] = tensor.New(s.DType, s.Shape)
+		}
 	}
 	if err := k(params, in, out); err != nil {
 		return nil, fmt.Errorf("%s: %w", op.name, err)
@@ -121,7 +127,7 @@ func (op *Op) Select(in, out []Spec) (Kernel, error) {
 }
 
 // RunInto runs kernel k of op writing into the caller's outputs, which must have the inferred
-// specs and be zero-filled. Graph executors use it to place outputs in planned buffers.
+// specs and be zero-filled unless op.Overwrites(). Graph executors use it to place outputs in planned buffers.
 func RunInto(op *Op, k Kernel, params any, in, out []*tensor.Tensor) error {
 	if err := k(params, in, out); err != nil {
 		return fmt.Errorf("%s: %w", op.name, err)

@@ -34,6 +34,7 @@ type Op struct {
 	notDifferentiable bool
 	view              bool
 	elementwise       bool
+	overwrites        bool
 	keyInput          int
 	dtypes            []dtype.DType
 	doc               string
@@ -65,6 +66,12 @@ type Def[P any] struct {
 	// Elementwise marks ops whose output element i depends only on element i of each input after
 	// broadcasting, with one output: graph fusion may run a chain of them chunk by chunk.
 	Elementwise bool
+	// Overwrites marks non-elementwise ops whose kernels (every registered one) write every
+	// element of their outputs and never read them first, so that outputs can start as
+	// garbage: eager execution draws them uninitialised from the buffer pool, graphs skip
+	// clearing reused buffers. Kernels of other ops get zero-filled outputs (a scatter or a
+	// pooling gradient accumulates into them). Elementwise ops overwrite by definition.
+	Overwrites bool
 	// KeyInput is the input whose dtype selects the kernel (default 0); -1 selects by output 0
 	// (ops without inputs).
 	KeyInput int
@@ -94,6 +101,7 @@ func Declare[P any](d Def[P]) *Op {
 		notDifferentiable: d.NotDifferentiable,
 		view:              d.View,
 		elementwise:       d.Elementwise,
+		overwrites:        d.Overwrites || d.Elementwise,
 		keyInput:          d.KeyInput,
 		dtypes:            slices.Clone(d.DTypes),
 		paramsType:        reflect.TypeFor[P](),
@@ -142,6 +150,10 @@ func (op *Op) Differentiable() bool { return !op.notDifferentiable }
 
 // IsElementwise reports whether the op was declared Elementwise.
 func (op *Op) IsElementwise() bool { return op.elementwise }
+
+// Overwrites reports whether the op's kernels write every element of their outputs without
+// reading them first (see [Def].Overwrites; true of elementwise ops).
+func (op *Op) Overwrites() bool { return op.overwrites }
 
 // IsView reports whether the op's output shares its input's data.
 func (op *Op) IsView() bool { return op.view }

@@ -81,7 +81,7 @@ var condOp, whileOp *core.Op
 
 func init() {
 	condOp = core.Declare(core.Def[CondParams]{
-		Name: "cond", Doc: "run one of two subgraphs on the operands, chosen by a boolean scalar (ONNX If, tf.cond)",
+		Name: "cond", Overwrites: true, Doc: "run one of two subgraphs on the operands, chosen by a boolean scalar (ONNX If, tf.cond)",
 		DTypes: []dtype.DType{dtype.Bool}, Grad: gradCond,
 		Infer: func(p CondParams, in []core.Spec) ([]core.Spec, error) {
 			if len(in) == 0 || in[0].DType != dtype.Bool || in[0].Shape.Size() != 1 && in[0].Shape.Known() {
@@ -111,7 +111,7 @@ func init() {
 	})
 
 	whileOp = core.Declare(core.Def[WhileParams]{
-		Name: "while", Doc: "repeat a body subgraph on a state while a condition subgraph is true (ONNX Loop, tf.while_loop)",
+		Name: "while", Overwrites: true, Doc: "repeat a body subgraph on a state while a condition subgraph is true (ONNX Loop, tf.while_loop)",
 		DTypes: dtype.All, KeyInput: -1, Grad: gradWhile,
 		Infer: func(p WhileParams, in []core.Spec) ([]core.Spec, error) {
 			if len(in) <= p.NumLifted {

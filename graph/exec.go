@@ -277,11 +277,13 @@ func (st *execState) run(p *Plan, k int) error {
 			} else if dirtyBuffers {
 				fill(st.vals[s])
 			}
-		case !sl.static:
-			st.vals[s] = tensor.New(sl.spec.DType, sl.spec.Shape)
-			if dirtyBuffers && ins.overwrites {
+		case !sl.static && ins.overwrites: // the kernel writes it all: pooled memory as it is
+			st.vals[s] = tensor.NewUninit(sl.spec.DType, sl.spec.Shape)
+			if dirtyBuffers {
 				fill(st.vals[s])
 			}
+		case !sl.static:
+			st.vals[s] = tensor.New(sl.spec.DType, sl.spec.Shape)
 		case !ins.overwrites:
 			zero(st.vals[s])
 		}

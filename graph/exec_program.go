@@ -140,27 +140,12 @@ func (p *Plan) compile() *program {
 	return prog
 }
 
-// writesWhole lists the non-elementwise ops whose kernels write every element of their outputs
-// (TestOverwritingKernelsOnDirtyBuffers checks them on every conformance case; the control-flow
-// ops copy their subgraphs' results over whole outputs). Kernels of other ops may rely on
-// zero-filled outputs (a gradient accumulated by scatter, a sum): max_pool_grad and
-// avg_pool_grad add into theirs. The convolution kernels clear what they do not write themselves
-// (kernels/cpu's TestKernelsOnDirtyOutputs runs every kernel on garbage-filled outputs).
-var writesWhole = map[string]bool{
-	"matmul": true, "adam_update": true, "max_pool": true, "dropout": true, "log_softmax": true,
-	"take_along_axis": true, "slice": true, "expand_like": true, "reduce_sum": true,
-	"scatter_elements": true, "cond": true, "while": true, "while_grad": true, "scan": true,
-	"split": true, "concat": true, "transpose": true, "fill_like": true,
-	"conv": true, "conv_transpose": true, "conv_filter_grad": true, "max_pool_gather": true, "avg_pool": true,
-}
-
 // overwrites reports whether op's kernels write every element of their outputs, so that the
-// executor can skip clearing a reused buffer: true of elementwise ops (each output element is
-// computed from the inputs' elements; ops/conformance checks every elementwise kernel on
-// outputs that start as garbage) and of the ops in writesWhole.
-func overwrites(op *core.Op) bool {
-	return op.IsElementwise() || writesWhole[op.Name()]
-}
+// executor can skip clearing a reused buffer: elementwise ops and those declared with
+// core.Def.Overwrites (TestOverwritingKernelsOnDirtyBuffers checks them on every conformance
+// case). Kernels of other ops may rely on zero-filled outputs (a gradient accumulated by
+// scatter, a pooling gradient).
+func overwrites(op *core.Op) bool { return op.Overwrites() }
 
 // nodeOverwrites reports whether n's kernel writes every element of its outputs: a fused
 // chain does when all its ops do (its result is copied over the whole output).

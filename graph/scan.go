@@ -47,7 +47,7 @@ var scanOp *core.Op
 
 func init() {
 	scanOp = core.Declare(core.Def[ScanParams]{
-		Name: "scan", Doc: "loop a step subgraph over the leading axis of sequences, threading a carry and stacking outputs (ONNX Scan, jax.lax.scan)",
+		Name: "scan", Overwrites: true, Doc: "loop a step subgraph over the leading axis of sequences, threading a carry and stacking outputs (ONNX Scan, jax.lax.scan)",
 		DTypes: dtype.All, KeyInput: -1, Grad: gradScan, Infer: inferScan,
 	})
 	for _, dt := range dtype.All {

@@ -37,7 +37,7 @@ var whileGradOp *core.Op
 
 func init() {
 	whileGradOp = core.Declare(core.Def[WhileGradParams]{
-		Name: "while_grad", Doc: "the gradient of while: rerun the loop keeping each iteration's state, then run the body's vector-Jacobian product over them in reverse (tf.while_loop's gradient)",
+		Name: "while_grad", Overwrites: true, Doc: "the gradient of while: rerun the loop keeping each iteration's state, then run the body's vector-Jacobian product over them in reverse (tf.while_loop's gradient)",
 		DTypes: dtype.All, KeyInput: -1, Infer: inferWhileGrad,
 		Grad: func(WhileGradParams, []*tensor.Tensor, []*tensor.Tensor, []*tensor.Tensor) []*tensor.Tensor {
 			panic(core.Errorf("while", "second-order gradients through a traced While are not supported; differentiate an eager loop twice, or unroll it with Go control flow"))

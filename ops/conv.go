@@ -522,9 +522,10 @@ func cvResolveFilterGrad(p ConvFilterGradParams, x, dy shape.Shape) (*cvGeom, er
 
 func init() {
 	convOp = core.Declare(core.Def[ConvParams]{
-		Name:   "conv",
-		Doc:    "1-3D convolution with strides, dilations, explicit pads and groups; NHWC/HWIO or NCHW/OIHW (ONNX Conv, torch.nn.functional.conv1d/2d/3d)",
-		DTypes: numericTypes,
+		Name:       "conv",
+		Overwrites: true,
+		Doc:        "1-3D convolution with strides, dilations, explicit pads and groups; NHWC/HWIO or NCHW/OIHW (ONNX Conv, torch.nn.functional.conv1d/2d/3d)",
+		DTypes:     numericTypes,
 		Infer: func(p ConvParams, in []core.Spec) ([]core.Spec, error) {
 			if err := cvTwoInputs(in); err != nil {
 				return nil, err
@@ -556,9 +557,10 @@ func init() {
 	})
 
 	convFilterGradOp = core.Declare(core.Def[ConvFilterGradParams]{
-		Name:   "conv_filter_grad",
-		Doc:    "gradient of conv with respect to its filter, from the input and the output's gradient (TF Conv2DBackpropFilter; ONNX none, torch.nn.grad.conv2d_weight)",
-		DTypes: numericTypes,
+		Name:       "conv_filter_grad",
+		Overwrites: true,
+		Doc:        "gradient of conv with respect to its filter, from the input and the output's gradient (TF Conv2DBackpropFilter; ONNX none, torch.nn.grad.conv2d_weight)",
+		DTypes:     numericTypes,
 		Infer: func(p ConvFilterGradParams, in []core.Spec) ([]core.Spec, error) {
 			if err := cvTwoInputs(in); err != nil {
 				return nil, err

@@ -175,9 +175,10 @@ func (g *cvGeom) transposeSizes(op []int) error {
 
 func init() {
 	convTransposeOp = core.Declare(core.Def[ConvTransposeParams]{
-		Name:   "conv_transpose",
-		Doc:    "1-3D transposed convolution (the adjoint of conv) with output padding (ONNX ConvTranspose, torch.nn.functional.conv_transpose1d/2d/3d)",
-		DTypes: numericTypes,
+		Name:       "conv_transpose",
+		Overwrites: true,
+		Doc:        "1-3D transposed convolution (the adjoint of conv) with output padding (ONNX ConvTranspose, torch.nn.functional.conv_transpose1d/2d/3d)",
+		DTypes:     numericTypes,
 		Infer: func(p ConvTransposeParams, in []core.Spec) ([]core.Spec, error) {
 			if err := cvTwoInputs(in); err != nil {
 				return nil, err

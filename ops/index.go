@@ -40,7 +40,7 @@ func init() {
 	registerRef(gatherOp, allTypes, ixGatherRef)
 
 	takeAlongAxisOp = core.Declare(core.Def[GatherParams]{
-		Name: "take_along_axis", Doc: "pick elements along an axis by an index tensor of the same rank (ONNX GatherElements, torch.gather)",
+		Name: "take_along_axis", Overwrites: true, Doc: "pick elements along an axis by an index tensor of the same rank (ONNX GatherElements, torch.gather)",
 		DTypes: allTypes, Infer: ixInferTakeAlongAxis, Grad: ixGradTakeAlongAxis,
 	})
 	registerRef(takeAlongAxisOp, allTypes, ixTakeAlongAxisRef)

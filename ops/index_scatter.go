@@ -45,7 +45,7 @@ var scatterOp, scatterNDOp *core.Op
 
 func init() {
 	scatterOp = core.Declare(core.Def[ScatterParams]{
-		Name: "scatter_elements", Doc: "copy of data with updates written or reduced (none/add/mul/max/min) at positions given along an axis (ONNX ScatterElements, torch.scatter_reduce)",
+		Name: "scatter_elements", Overwrites: true, Doc: "copy of data with updates written or reduced (none/add/mul/max/min) at positions given along an axis (ONNX ScatterElements, torch.scatter_reduce)",
 		DTypes: allTypes, Infer: ixInferScatter, Grad: ixGradScatterElements,
 	})
 	registerRef(scatterOp, allTypes, ixScatterRef)

@@ -34,7 +34,7 @@ var fillLikeOp, expandLikeOp, reshapeLikeOp, sizeOp *core.Op
 
 func init() {
 	fillLikeOp = core.Declare(core.Def[FillLikeParams]{
-		Name: "fill_like", Doc: "a tensor of one value with another tensor's dtype and shape (ONNX ConstantOfShape(Shape(x)), torch.full_like)",
+		Name: "fill_like", Overwrites: true, Doc: "a tensor of one value with another tensor's dtype and shape (ONNX ConstantOfShape(Shape(x)), torch.full_like)",
 		NotDifferentiable: true, DTypes: allTypes,
 		Infer: func(_ FillLikeParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
@@ -44,14 +44,12 @@ func init() {
 		},
 	})
 	registerRef(fillLikeOp, allTypes, func(p FillLikeParams, _, out []*Tensor) error {
-		if p.Value != 0 {
-			tensor.Convert(out[0], tensor.Full(out[0].DType(), p.Value, out[0].Shape()...))
-		}
+		tensor.Convert(out[0], tensor.Full(out[0].DType(), p.Value, out[0].Shape()...))
 		return nil
 	})
 
 	expandLikeOp = core.Declare(core.Def[ExpandParams]{
-		Name: "expand_like", Doc: "broadcast x, which lacks (or has as 1) the given axes of like, to like's shape: the gradient of a reduction (XLA BroadcastInDim)",
+		Name: "expand_like", Overwrites: true, Doc: "broadcast x, which lacks (or has as 1) the given axes of like, to like's shape: the gradient of a reduction (XLA BroadcastInDim)",
 		DTypes: allTypes, Infer: inferExpandLike,
 		Grad: func(p ExpandParams, in, _, g []*Tensor) []*Tensor {
 			if in[0].Rank() == in[1].Rank() {

@@ -54,7 +54,7 @@ func inferMatMul(p MatMulParams, in []core.Spec) ([]core.Spec, error) {
 
 func init() {
 	matmulOp = core.Declare(core.Def[MatMulParams]{
-		Name: "matmul", Doc: "batched matrix product with broadcast batch dimensions and optional transposes (ONNX MatMul/Gemm, torch.matmul)",
+		Name: "matmul", Overwrites: true, Doc: "batched matrix product with broadcast batch dimensions and optional transposes (ONNX MatMul/Gemm, torch.matmul)",
 		Infer: inferMatMul, Grad: gradMatMul, DTypes: numericTypes,
 	})
 	registerRef(matmulOp, numericTypes, func(p MatMulParams, in, out []*Tensor) error {

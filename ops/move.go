@@ -57,7 +57,7 @@ var mvConcatOp, mvSplitOp, mvSliceOp, mvRepeatOp, mvSegmentSumOp *core.Op
 
 func init() {
 	mvConcatOp = core.Declare(core.Def[ConcatParams]{
-		Name: "concat", Doc: "join tensors along an existing axis (ONNX Concat, torch.cat)",
+		Name: "concat", Overwrites: true, Doc: "join tensors along an existing axis (ONNX Concat, torch.cat)",
 		Infer: mvInferConcat, DTypes: allTypes,
 		Grad: func(p ConcatParams, in, _, g []*Tensor) []*Tensor {
 			a, _ := shape.NormalizeAxis(p.Axis, in[0].Rank())
@@ -81,7 +81,7 @@ func init() {
 	})
 
 	mvSplitOp = core.Declare(core.Def[SplitParams]{
-		Name: "split", Doc: "cut a tensor into consecutive parts along an axis (ONNX Split, torch.split)",
+		Name: "split", Overwrites: true, Doc: "cut a tensor into consecutive parts along an axis (ONNX Split, torch.split)",
 		Infer: mvInferSplit, DTypes: allTypes,
 		Grad: func(p SplitParams, _, _, g []*Tensor) []*Tensor {
 			return []*Tensor{Concat(p.Axis, g...)}
@@ -99,7 +99,7 @@ func init() {
 	})
 
 	mvSliceOp = core.Declare(core.Def[SliceParams]{
-		Name: "slice", Doc: "strided slice with clamped starts/ends and negative steps (ONNX Slice, numpy/torch x[start:end:step])",
+		Name: "slice", Overwrites: true, Doc: "strided slice with clamped starts/ends and negative steps (ONNX Slice, numpy/torch x[start:end:step])",
 		DTypes: allTypes, Grad: mvGradSlice,
 		Infer: func(p SliceParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {

@@ -41,7 +41,7 @@ var nnDropoutOp *core.Op
 
 func init() {
 	nnDropoutOp = core.Declare(core.Def[DropoutParams]{
-		Name: "dropout", Doc: "inverted dropout with a stateless Philox mask from a seed and step (ONNX Dropout, torch.nn.functional.dropout)",
+		Name: "dropout", Overwrites: true, Doc: "inverted dropout with a stateless Philox mask from a seed and step (ONNX Dropout, torch.nn.functional.dropout)",
 		DTypes: floatTypes, Infer: nnInferDropout,
 		Grad: func(p DropoutParams, in, _, g []*Tensor) []*Tensor {
 			gin := append([]*Tensor{g[0]}, in[1:]...)

@@ -34,7 +34,7 @@ func init() {
 	})
 
 	nnLogSoftmaxOp = core.Declare(core.Def[SoftmaxParams]{
-		Name: "log_softmax", Doc: "x − log Σ exp(x) along an axis, shifted by the maximum for stability (ONNX LogSoftmax, torch.log_softmax)",
+		Name: "log_softmax", Overwrites: true, Doc: "x − log Σ exp(x) along an axis, shifted by the maximum for stability (ONNX LogSoftmax, torch.log_softmax)",
 		DTypes: floatTypes, Infer: nnInferSoftmax,
 		// dx = g − softmax(x)·Σ g, with softmax(x) = exp(y).
 		Grad: func(p SoftmaxParams, _, out, g []*Tensor) []*Tensor {

@@ -29,7 +29,7 @@ var adamUpdateOp *core.Op
 
 func init() {
 	adamUpdateOp = core.Declare(core.Def[AdamUpdateParams]{
-		Name: "adam_update", Doc: "one Adam step of a variable and its moments in a single pass, ε added to √v (Keras Adam.update_step; torch.optim.Adam adds eps after the bias correction)",
+		Name: "adam_update", Overwrites: true, Doc: "one Adam step of a variable and its moments in a single pass, ε added to √v (Keras Adam.update_step; torch.optim.Adam adds eps after the bias correction)",
 		DTypes: []dtype.DType{dtype.Float32, dtype.Float64}, Infer: inferAdamUpdate, NotDifferentiable: true,
 	})
 	registerRef(adamUpdateOp, []dtype.DType{dtype.Float32}, adamUpdateRef[float32])

@@ -228,9 +228,10 @@ func init() {
 
 func plDeclareMax() {
 	maxPoolOp = core.Declare(core.Def[PoolParams]{
-		Name:   "max_pool",
-		Doc:    "1-3D max pooling with strides, dilations, pads and ceil mode; ties pick the first maximum (ONNX MaxPool, torch.nn.functional.max_pool1d/2d/3d)",
-		DTypes: numericTypes,
+		Name:       "max_pool",
+		Overwrites: true,
+		Doc:        "1-3D max pooling with strides, dilations, pads and ceil mode; ties pick the first maximum (ONNX MaxPool, torch.nn.functional.max_pool1d/2d/3d)",
+		DTypes:     numericTypes,
 		Infer: func(p PoolParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
 				return nil, err
@@ -284,10 +285,11 @@ func plDeclareMax() {
 	})
 
 	maxPoolGatherOp = core.Declare(core.Def[PoolParams]{
-		Name:   "max_pool_gather",
-		Doc:    "takes from v, shaped like x, the element each max_pool window of x selects (ONNX MaxPool indices with GatherElements, torch.gather with max_pool indices)",
-		DTypes: numericTypes,
-		Infer:  func(p PoolParams, in []core.Spec) ([]core.Spec, error) { return plInferSelect(p, in, false) },
+		Name:       "max_pool_gather",
+		Overwrites: true,
+		Doc:        "takes from v, shaped like x, the element each max_pool window of x selects (ONNX MaxPool indices with GatherElements, torch.gather with max_pool indices)",
+		DTypes:     numericTypes,
+		Infer:      func(p PoolParams, in []core.Spec) ([]core.Spec, error) { return plInferSelect(p, in, false) },
 		Grad: func(p PoolParams, in, _, g []*Tensor) []*Tensor {
 			return []*Tensor{nil, core.Apply1(maxPoolGradOp, p, in[0], g[0])}
 		},
@@ -304,9 +306,10 @@ func plDeclareMax() {
 
 func plDeclareAvg() {
 	avgPoolOp = core.Declare(core.Def[PoolParams]{
-		Name:   "avg_pool",
-		Doc:    "1-3D average pooling with strides, dilations, pads, ceil mode and count_include_pad (ONNX AveragePool, torch.nn.functional.avg_pool1d/2d/3d)",
-		DTypes: floatTypes,
+		Name:       "avg_pool",
+		Overwrites: true,
+		Doc:        "1-3D average pooling with strides, dilations, pads, ceil mode and count_include_pad (ONNX AveragePool, torch.nn.functional.avg_pool1d/2d/3d)",
+		DTypes:     floatTypes,
 		Infer: func(p PoolParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {
 				return nil, err

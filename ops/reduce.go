@@ -49,7 +49,7 @@ func reducedShape(s shape.Shape, axes []int, keep bool) shape.Shape {
 
 func init() {
 	sumOp = core.Declare(core.Def[ReduceParams]{
-		Name: "reduce_sum", Doc: "sum over axes (ONNX ReduceSum, torch.sum)",
+		Name: "reduce_sum", Overwrites: true, Doc: "sum over axes (ONNX ReduceSum, torch.sum)",
 		Infer: inferReduce, DTypes: numericTypes,
 		Grad: func(p ReduceParams, in, _, g []*Tensor) []*Tensor {
 			return []*Tensor{ExpandLike(g[0], in[0], keepAxes(p, in[0].Rank())...)}

@@ -42,7 +42,7 @@ func init() {
 	})
 
 	transposeOp = core.Declare(core.Def[PermParams]{
-		Name: "transpose", Doc: "permute axes: dimension i of the result is dimension perm[i] (ONNX Transpose, torch.permute)",
+		Name: "transpose", Overwrites: true, Doc: "permute axes: dimension i of the result is dimension perm[i] (ONNX Transpose, torch.permute)",
 		DTypes: allTypes,
 		Infer: func(p PermParams, in []core.Spec) ([]core.Spec, error) {
 			if err := wantInputs(in, 1); err != nil {

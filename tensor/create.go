@@ -74,7 +74,8 @@ func New(dt dtype.DType, s shape.Shape) *Tensor {
 		errs.Panic("tensor.New", "invalid dtype %v", dt)
 	}
 	s = checkDims("tensor.New", s)
-	return &Tensor{dt: dt, shape: s, data: makeData(dt, s.Size())}
+	t, _ := newPooled(dt, s, true)
+	return t
 }
 
 func makeData(dt dtype.DType, n int) any {
@@ -230,5 +231,5 @@ func (t *Tensor) Reshape(dims ...int) *Tensor {
 	if err != nil {
 		panic(errs.Wrap("tensor.Reshape", err))
 	}
-	return &Tensor{dt: t.dt, shape: s, data: t.data}
+	return &Tensor{dt: t.dt, shape: s, data: t.data, mem: t.mem.share()}
 }

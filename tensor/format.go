@@ -20,8 +20,11 @@ const (
 )
 
 // String formats t like NumPy prints an array: "[[1. 2.]\n [3. 4.]]". A symbolic tensor prints
-// as "Tensor(float32, [? 10], symbolic)".
+// as "Tensor(float32, [? 10], symbolic)", a released one as "Tensor(float32, [2 3], released)".
 func (t *Tensor) String() string {
+	if t.released {
+		return fmt.Sprintf("Tensor(%s, %v, released)", t.dt, t.shape)
+	}
 	if t.data == nil {
 		return fmt.Sprintf("Tensor(%s, %v, symbolic)", t.dt, t.shape)
 	}

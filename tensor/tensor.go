@@ -25,6 +25,9 @@ type Tensor struct {
 	detached bool
 
 	mutable bool // contents change between uses (a variable's storage)
+
+	mem      *storage // the pooled memory behind data, shared by views; nil when not pooled
+	released bool     // Release was called: data is gone
 }
 
 // DType returns the element type.
@@ -97,7 +100,10 @@ func (t *Tensor) Mutable() bool { return t.mutable }
 // gradients, so gradients do not flow through it; it keeps t's origin. It costs one small
 // allocation.
 func (t *Tensor) Detach() *Tensor {
-	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym, mutable: t.mutable, node: t.node, detached: true}
+	if t.released {
+		t.releasedError("tensor.Detach")
+	}
+	return &Tensor{dt: t.dt, shape: t.shape, data: t.data, sym: t.sym, mutable: t.mutable, node: t.node, detached: true, mem: t.mem.share()}
 }
 
 // Raw returns the backing slice ([]float32, []int64, ...) as an any. It panics with a *core.Error
@@ -108,6 +114,9 @@ func (t *Tensor) Raw() any {
 }
 
 func (t *Tensor) mustConcrete(op string) {
+	if t.released {
+		t.releasedError(op)
+	}
 	if t.data == nil {
 		errs.Panic(op, "tensor is symbolic (%s %v in a graph being traced): its value is only known when the graph runs", t.dt, t.shape)
 	}

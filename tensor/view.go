@@ -35,5 +35,5 @@ func (t *Tensor) Flat(lo, hi int) *Tensor {
 	case []float64:
 		d = s[lo:hi]
 	}
-	return &Tensor{dt: t.dt, shape: shape.Shape{hi - lo}, data: d}
+	return &Tensor{dt: t.dt, shape: shape.Shape{hi - lo}, data: d, mem: t.mem.share()}
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -140,6 +141,7 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 	reps := fs.Int("reps", 5, "samples per case (the median is reported)")
 	list := fs.Bool("list", false, "list the case names and exit")
 	compare := fs.String("compare", "", "reference results (run-reference.sh output: JSON lines or an array) to print speed ratios against")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the timed runs to this file (go tool pprof reads it)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -161,6 +163,22 @@ func runBench(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	runtime.GOMAXPROCS(*threads)
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(f)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "tide bench: -cpuprofile: %v\n", err)
+			return 2
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			if err := f.Close(); err != nil {
+				fmt.Fprintf(stderr, "tide bench: -cpuprofile: %v\n", err)
+			}
+		}()
+	}
 	engine := "tide-compiled"
 	if *eager {
 		engine = "tide-eager"

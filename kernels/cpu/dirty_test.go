@@ -15,7 +15,7 @@ import (
 
 // dirtyOps are the ops whose selected kernels (the fast ones where registered, the reference
 // elsewhere) write every element of their outputs, so that the graph executor can skip
-// clearing a reused output buffer (graph's writesWhole). max_pool_grad and avg_pool_grad are
+// clearing a reused output buffer (core.Def.Overwrites). max_pool_grad and avg_pool_grad are
 // not among them: their kernels add each window's gradient into a zero-filled output.
 var dirtyOps = []string{"conv", "conv_transpose", "conv_filter_grad", "max_pool", "max_pool_gather", "avg_pool"}
 

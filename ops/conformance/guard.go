@@ -156,9 +156,11 @@ func execute(op *core.Op, k core.KernelInfo, c Case, specs []core.Spec, lead int
 	res := result{out: make([]*tensor.Tensor, len(specs))}
 	for i, s := range specs {
 		outs[i] = newBanded(s.DType, s.Shape, guardLen+(lead+1+i)%4)
-		if op.IsElementwise() {
-			// Elementwise kernels write every output element (core.ApplyInto relies on it to
-			// skip clearing): start from the guard pattern, which a skipped element would keep.
+		if op.Overwrites() {
+			// Kernels of elementwise ops and of ops declared to overwrite their outputs write
+			// every output element (eager execution hands them uninitialised pooled memory,
+			// graphs and core.ApplyInto skip clearing): start from the guard pattern, which a
+			// skipped element would keep.
 			fillGuard(outs[i].view.Reshape(s.Shape.Size()))
 		}
 		outs[i].snapshot()
