@@ -81,11 +81,14 @@ func Gradients(ys, xs []*tensor.Tensor, opts ...GradOption) []*tensor.Tensor {
 	for _, o := range opts {
 		o(&cfg)
 	}
-	b := &backward{createGraph: cfg.createGraph, grads: map[*core.Node][]*tensor.Tensor{}}
+	b := &backward{createGraph: cfg.createGraph, grads: map[*core.Node][]*tensor.Tensor{},
+		epoch: tensor.MemoryEpoch(), holds: map[*tensor.Tensor]int{}, targets: map[*core.Node]bool{}}
 	b.seed(ys, cfg.outGrads)
+	b.releaseUnheld()
 	targets := make([]*core.Node, len(xs))
 	for i, x := range xs {
 		targets[i] = core.NodeOf(x)
+		b.targets[targets[i]] = true
 		if targets[i] == nil && x.DType().IsFloat() {
 			// A zero would be a silently wrong answer when y does depend on x.
 			panic(core.Errorf("autodiff.Gradients", "input %d (%s%v) is not tracked for gradients: use autodiff.Watch or a trainable Variable", i, x.DType(), x.Shape()))
@@ -106,6 +109,44 @@ type backward struct {
 	createGraph bool
 	grads       map[*core.Node][]*tensor.Tensor // accumulated gradient of each output of a node
 	relevant    map[*core.Node]bool
+	targets     map[*core.Node]bool
+
+	// Gradients the pass made itself (memory allocated after epoch) are released as soon as no
+	// slot of grads holds them, so that the next gradient of that size reuses their memory.
+	// holds counts the slots holding each tensor; spent lists tensors that left a slot or were
+	// summed into one, released at the next point where nothing else can still refer to them.
+	// The gradients of the targets are handed out, so their slots are never given up; with
+	// createGraph nothing is released, since the gradients are part of a recorded graph.
+	epoch uint64
+	holds map[*tensor.Tensor]int
+	spent []*tensor.Tensor
+}
+
+// hold records that a slot holds g.
+func (b *backward) hold(g *tensor.Tensor) { b.holds[g]++ }
+
+// drop records that g left a slot or was consumed, making it a candidate for release.
+func (b *backward) drop(g *tensor.Tensor, held bool) {
+	if held {
+		if b.holds[g]--; b.holds[g] == 0 {
+			delete(b.holds, g)
+		}
+	}
+	b.spent = append(b.spent, g)
+}
+
+// releaseUnheld releases the spent tensors that no slot holds and that this pass allocated:
+// a gradient rule may hand back one of its output gradients, or the same tensor for two inputs,
+// which the holds see since they count tensors, not memory; views share memory counted by the
+// tensor package.
+func (b *backward) releaseUnheld() {
+	for _, g := range b.spent {
+		if !b.createGraph && b.holds[g] == 0 && !g.Released() && g.AllocatedAfter(b.epoch) {
+			g.Release()
+		}
+	}
+	clear(b.spent)
+	b.spent = b.spent[:0]
 }
 
 func (b *backward) seed(ys, dys []*tensor.Tensor) {
@@ -157,13 +198,19 @@ func (b *backward) accumulate(t, g *tensor.Tensor) {
 	}
 	i := outputIndex(n, t)
 	if g.DType() != t.DType() {
+		b.drop(g, false)
 		g = ops.Cast(g, t.DType())
 	}
 	if gs[i] == nil {
 		gs[i] = g
-	} else {
-		gs[i] = ops.Add(gs[i], g)
+		b.hold(g)
+		return
 	}
+	sum := ops.Add(gs[i], g)
+	b.drop(gs[i], true)
+	b.drop(g, false)
+	gs[i] = sum
+	b.hold(sum)
 }
 
 func (b *backward) gradOf(x *tensor.Tensor) *tensor.Tensor {
@@ -209,11 +256,27 @@ func (b *backward) apply(n *core.Node, gout []*tensor.Tensor) {
 	gin := n.Op.Grad(n.Params, in, out, gout)
 	for i, g := range gin {
 		x := n.Inputs[i]
-		if g == nil || !b.relevant[core.NodeOf(x)] {
+		if g == nil {
+			continue
+		}
+		if !b.relevant[core.NodeOf(x)] {
+			b.drop(g, false)
 			continue
 		}
 		b.accumulate(x, g)
 	}
+	// n's output gradients are spent unless n is a target (they are handed out).
+	for i, g := range gout {
+		if slot := b.grads[n][i]; slot != nil && !b.targets[n] {
+			b.drop(slot, true)
+		} else if slot == nil {
+			b.drop(g, false) // the zeros made above
+		}
+	}
+	if !b.targets[n] {
+		delete(b.grads, n)
+	}
+	b.releaseUnheld()
 }
 
 func detachAll(ts []*tensor.Tensor) []*tensor.Tensor {

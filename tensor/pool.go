@@ -50,16 +50,20 @@ type PoolStats struct {
 // storage is the memory of a pooled tensor and of every view of it (Reshape, Detach, Flat): it
 // returns to the pool when each of those tensors has been released.
 type storage struct {
-	refs  atomic.Int32
-	buf   any // the whole slice, as allocated
-	key   poolKey
-	bytes int64
+	refs   atomic.Int32
+	serial uint64 // when it was handed out: allocSerial's value then
+	buf    any    // the whole slice, as allocated
+	key    poolKey
+	bytes  int64
 }
 
 type poolKey struct {
 	dt dtype.DType
 	n  int
 }
+
+// allocSerial numbers the pooled allocations (see [MemoryEpoch]).
+var allocSerial atomic.Uint64
 
 var pool = struct {
 	mu    sync.Mutex
@@ -148,8 +152,19 @@ func newPooled(dt dtype.DType, s shape.Shape, zero bool) (_ *Tensor, poisoned bo
 		clearData(m.buf)
 	}
 	m.refs.Store(1)
+	m.serial = allocSerial.Add(1)
 	return &Tensor{dt: dt, shape: s, data: m.buf, mem: m}, poisoned
 }
+
+// MemoryEpoch returns a mark of the pool's allocations so far: [Tensor.AllocatedAfter] tells
+// whether a tensor's memory was handed out after the mark. Package autodiff uses it to recognise
+// the gradients a backward pass made itself, which nothing else can hold, and release them.
+func MemoryEpoch() uint64 { return allocSerial.Load() }
+
+// AllocatedAfter reports whether t's memory was drawn from the pool (new or reused) after
+// epoch, a value of [MemoryEpoch]. Memory below the pool's MinBytes, wrapped Go slices and
+// symbolic tensors report false.
+func (t *Tensor) AllocatedAfter(epoch uint64) bool { return t.mem != nil && t.mem.serial > epoch }
 
 // share returns m with one more reference, for a new view of its memory (nil stays nil).
 func (m *storage) share() *storage {
