@@ -49,6 +49,7 @@
 //   - exp: e^x elementwise (ONNX Exp, torch.exp).
 //   - expm1: e^x - 1 elementwise, accurate near 0 (no ONNX op; torch.expm1).
 //   - floor: largest integer <= x elementwise, zero gradient (ONNX Floor, torch.floor).
+//   - gelu: x·Φ(x) elementwise, exact (erf) or with the tanh approximation (ONNX Gelu, torch.nn.functional.gelu).
 //   - log: natural logarithm elementwise (ONNX Log, torch.log).
 //   - log1p: log(1 + x) elementwise, accurate near 0 (no ONNX op; torch.log1p).
 //   - neg: -x elementwise (ONNX Neg, torch.neg).
@@ -64,7 +65,7 @@
 //   - tanh: hyperbolic tangent elementwise (ONNX Tanh, torch.tanh).
 //   - trunc: integer part elementwise (rounds toward zero), zero gradient (no ONNX op; torch.trunc).
 //
-// Composites: Square, Reciprocal, Rsqrt, Softsign, Silu, Mish, Relu6, LeakyRelu, Elu, Selu, Gelu (exact and tanh), HardSigmoid, HardSwish.
+// Composites: Square, Reciprocal, Rsqrt, Softsign, Silu, Mish, Relu6, LeakyRelu, Elu, Selu, HardSigmoid, HardSwish.
 //
 // # Elementwise binary and ternary (broadcasting, dtype promotion)
 //
@@ -76,6 +77,7 @@
 //   - compare: elementwise comparison eq/ne/lt/le/gt/ge giving bool (ONNX Equal/Less/..., torch.eq/lt/...). Not differentiable.
 //   - div: x / y elementwise; integers truncate toward zero (ONNX Div; torch.div rounding_mode='trunc').
 //   - floor_div: x / y rounded down elementwise, zero gradient (no ONNX op; torch.div rounding_mode='floor').
+//   - gelu_grad: g·gelu'(x) elementwise with broadcasting: the gradient of gelu (no ONNX op; torch gelu_backward). Not differentiable.
 //   - isinf: whether x is +Inf and/or -Inf elementwise, as bool (ONNX IsInf, torch.isinf/isposinf/isneginf). Not differentiable.
 //   - isnan: whether x is NaN elementwise, as bool (ONNX IsNaN, torch.isnan). Not differentiable.
 //   - logical: x and/or/xor y elementwise on bool with broadcasting (ONNX And/Or/Xor, torch.logical_and/or/xor). Not differentiable.
@@ -170,12 +172,22 @@
 //   - dropout: inverted dropout with a stateless Philox mask from a seed and step (ONNX Dropout, torch.nn.functional.dropout).
 //   - embedding: rows of a [vocab, dim] table selected by integer ids (ONNX Gather on axis 0, torch.nn.functional.embedding).
 //   - embedding_grad: zeros shaped like a table with the rows of g added at their ids, the gradient of embedding (ONNX ScatterND with reduction add, torch embedding_backward).
+//   - layer_norm: (x − mean)/√(variance + ε)·scale + offset over the trailing axes, with each row's mean and 1/√(variance + ε) (ONNX LayerNormalization, torch.native_layer_norm).
+//   - layer_norm_grad: gradients of layer_norm from x, its statistics, dy, the statistics' gradients and the scale: dx, dscale and doffset (ONNX none, torch.native_layer_norm_backward). Not differentiable.
 //   - log_softmax: x − log Σ exp(x) along an axis, shifted by the maximum for stability (ONNX LogSoftmax, torch.log_softmax).
 //   - resize: resample the spatial dimensions: nearest, (bi/tri)linear or cubic with ONNX coordinate transforms (ONNX Resize, torch.nn.functional.interpolate).
 //   - resize_grad: the adjoint of resize: spreads each output gradient over the input positions it was sampled from (ONNX none, torch upsample_*_backward).
+//   - rms_norm: x/√(mean(x²) + ε)·scale over the trailing axes, with each row's 1/√(mean(x²) + ε) (ONNX RMSNormalization, torch.nn.functional.rms_norm).
+//   - rms_norm_grad: gradients of rms_norm from x, its statistic, dy, the statistic's gradient and the scale: dx and dscale (ONNX none, torch rms_norm's autograd). Not differentiable.
 //   - softmax: exp(x) / Σ exp(x) along an axis, shifted by the maximum for stability (ONNX Softmax, torch.softmax).
 //
-// Composites: BatchNormTraining, BatchNorm, LayerNorm, RMSNorm, GroupNorm, InstanceNorm, ScaledDotProductAttention.
+// Composites: BatchNormTraining, BatchNorm, GroupNorm, InstanceNorm, ScaledDotProductAttention. The
+// functions LayerNorm, RMSNorm and Gelu apply the layer_norm, rms_norm and gelu primitives.
+//
+// The gradient primitives layer_norm_grad, rms_norm_grad and gelu_grad are fused kernels, not
+// differentiable: the gradient rules of layer_norm, rms_norm and gelu apply them when nothing
+// they are handed is tracked, and under autodiff.CreateGraph build the same gradients from
+// differentiable ops instead, so that second and higher derivatives work.
 //
 // # Random (counter-based Philox, explicit seeds)
 //

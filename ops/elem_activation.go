@@ -10,9 +10,9 @@ import (
 
 // Activation functions. Softplus is a primitive, because every composite form is either
 // unstable (log(1+e^x) overflows) or has a wrong derivative somewhere (max(x,0)+log1p(e^-|x|)
-// has none of the right second derivative at 0); the rest are composites of primitives, written
-// so that their gradients match PyTorch's, kinks included, and do not produce NaN through the
-// branch a Where does not take. All convert integer inputs to float32 first except Relu6.
+// has none of the right second derivative at 0); so is GELU, for speed (gelu.go); the rest
+// are composites of primitives, written so that their gradients match PyTorch's, kinks
+// included, and do not produce NaN through the branch a Where does not take. All convert integer inputs to float32 first except Relu6.
 
 // SoftplusParams are the parameters of softplus (PyTorch's; ONNX Softplus has none and is
 // Beta 1 without a threshold).
@@ -122,25 +122,6 @@ func Elu(x *Tensor, alpha float64) *Tensor {
 // its default constants, torch.nn.functional.selu). Integer inputs are converted to float32
 // first.
 func Selu(x *Tensor) *Tensor { return MulScalar(Elu(x, SeluAlpha), SeluScale) }
-
-// Gelu returns the Gaussian error linear unit x·Φ(x) elementwise (ONNX Gelu,
-// torch.nn.functional.gelu). approximate selects the form as in both: "none" (or "") for the
-// exact x/2·(1 + erf(x/√2)), "tanh" for x/2·(1 + tanh(√(2/π)·(x + 0.044715·x³))). Integer inputs
-// are converted to float32 first. It panics with a *core.Error for any other approximate.
-func Gelu(x *Tensor, approximate string) *Tensor {
-	x = toFloat(x)
-	var inner *Tensor
-	switch approximate {
-	case "", "none":
-		inner = Erf(MulScalar(x, 1/math.Sqrt2))
-	case "tanh":
-		x3 := Mul(Mul(x, x), x)
-		inner = Tanh(MulScalar(Add(x, MulScalar(x3, 0.044715)), math.Sqrt(2/math.Pi)))
-	default:
-		panic(core.Errorf("gelu", "approximate is %q, want \"none\" or \"tanh\"", approximate))
-	}
-	return Mul(MulScalar(x, 0.5), AddScalar(inner, 1))
-}
 
 // Silu returns x·sigmoid(x) elementwise, also called swish (torch.nn.functional.silu, Keras
 // swish; ONNX has no single op before Swish in opset 24). Integer inputs are converted to

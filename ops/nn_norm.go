@@ -8,10 +8,12 @@ import (
 	"github.com/tideml/tide/tensor"
 )
 
-// Normalisation layers' math, written as composites of reductions and arithmetic: their
-// gradients (through the batch statistics too) come from the primitives', to every order. The
-// statistics are two-pass (the mean first, then the mean squared deviation), which stays
-// accurate when the mean is large compared with the spread. Nothing here reshapes by a static
+// Normalisation layers' math. Batch, group and instance normalization are composites of
+// reductions and arithmetic: their gradients (through the batch statistics too) come from the
+// primitives', to every order. Layer and RMS normalization, the normalizations of transformers,
+// run fused primitives instead (nn_layernorm.go). The statistics are two-pass (the mean first,
+// then the mean squared deviation), which stays accurate when the mean is large compared with
+// the spread. Nothing here reshapes by a static
 // shape: per-channel statistics are broadcast back with ExpandLike, and group statistics are
 // gathered with a small constant matrix, so a traced graph with an unknown batch size works.
 
@@ -209,31 +211,31 @@ func nnTrailing(op string, x *Tensor, k int, params ...*Tensor) []int {
 // variance of those axes, y = (x − mean)/√(variance + ε)·scale + offset, as
 // torch.nn.functional.layer_norm, Keras's LayerNormalization and ONNX LayerNormalization.
 // scale and offset broadcast to the normalized shape (x's last NumAxes dimensions) and may be
-// nil. Integer inputs are converted to float32 first. It panics with a *core.Error if NumAxes
-// is negative or above x's rank, scale or offset does not broadcast, or epsilon is negative.
+// nil. Integer inputs are converted to float32 first. It runs the layer_norm primitive: one
+// fused pass over each row for the statistics (the mean, then the squared deviations from it,
+// so a large mean costs no accuracy) and one for the result, and a fused gradient. It panics
+// with a *core.Error if NumAxes is negative or above x's rank, scale or offset does not
+// broadcast, or epsilon is negative.
 func LayerNorm(x, scale, offset *Tensor, p LayerNormParams) *Tensor {
 	const op = "layer_norm"
 	x = toFloat(x)
 	eps := nnEpsilon(op, p.Epsilon)
 	axes := nnTrailing(op, x, p.NumAxes, scale, offset)
-	d := Sub(x, MeanKeepDims(x, axes...))
-	y := Div(d, Sqrt(AddScalar(MeanKeepDims(Mul(d, d), axes...), eps)))
-	return nnAffine(y, scale, offset, nil)
+	return nnNorm(nnLayerNormOp, x, scale, offset, NormParams{NumAxes: len(axes), Epsilon: eps})[0]
 }
 
 // RMSNorm divides x by the root mean square of its last p.NumAxes axes (1 by default) and
 // multiplies by scale: y = x/√(mean(x²) + ε)·scale, as ONNX RMSNormalization (opset 23) and
 // torch.nn.functional.rms_norm (PyTorch 2.4; its default ε is the dtype's machine epsilon, Tide
 // uses ONNX's 1e-5). Unlike layer normalization it subtracts no mean and has no offset. scale
-// broadcasts to the normalized shape and may be nil. It panics with a *core.Error as
-// [LayerNorm].
+// broadcasts to the normalized shape and may be nil. It runs the rms_norm primitive, fused as
+// [LayerNorm]'s. It panics with a *core.Error as [LayerNorm].
 func RMSNorm(x, scale *Tensor, p LayerNormParams) *Tensor {
 	const op = "rms_norm"
 	x = toFloat(x)
 	eps := nnEpsilon(op, p.Epsilon)
 	axes := nnTrailing(op, x, p.NumAxes, scale)
-	y := Div(x, Sqrt(AddScalar(MeanKeepDims(Mul(x, x), axes...), eps)))
-	return nnAffine(y, scale, nil, nil)
+	return nnNorm(nnRMSNormOp, x, scale, nil, NormParams{NumAxes: len(axes), Epsilon: eps})[0]
 }
 
 // InstanceNorm normalizes each channel of each example of x over its spatial axes:

@@ -3,10 +3,11 @@
 // packed, register-tiled GEMM engine (internal/gemm, AVX-512 and AVX2+FMA assembly with a
 // pure-Go fallback and the noasm build tag). It also registers, for float32 and float64, the
 // elementwise arithmetic with NumPy broadcasting (add, sub, mul, div, maximum, minimum, pow,
-// relu_grad), the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf, softplus),
-// the reductions (reduce_sum, reduce_max, reduce_min, argmax, argmin), softmax and log_softmax
-// in fused passes, and the fused Adam step (float32 on AVX-512 or AVX2 assembly); comparisons
-// for the float and integer types; casts from all but float16 and bfloat16; and where and the
+// relu_grad, gelu_grad), the unary math (neg, abs, sqrt, relu, exp, log, tanh, sigmoid, erf,
+// softplus, gelu), the reductions (reduce_sum, reduce_max, reduce_min, argmax, argmin), softmax
+// and log_softmax in fused passes, layer and RMS normalization and their gradients row by row
+// in cache (layer_norm, layer_norm_grad, rms_norm, rms_norm_grad), and the fused Adam step
+// (float32 on AVX-512 or AVX2 assembly); comparisons for the float and integer types; casts from all but float16 and bfloat16; and where and the
 // helpers of the gradient rules (expand_like, broadcast_to, fill_like, fill) for every dtype:
 // all on the loops of internal/vmath, split across cores only where the work pays for it.
 // Convolutions (conv, conv_transpose, conv_filter_grad, which write every element of their

@@ -18,8 +18,7 @@ import (
 // the maxima and sums in small buffers. NaN and infinities give what the reference gives: a lane
 // with a NaN, a +Inf or only −Inf is NaN throughout, since max − max is then NaN.
 //
-// Layer normalisation is not a primitive (it is composed of reductions and arithmetic in
-// package ops), so its speed comes from the kernels of those.
+// Layer and RMS normalisation are primitives with their own fused kernels (layernorm.go).
 
 func init() {
 	for name, log := range map[string]bool{"softmax": false, "log_softmax": true} {
