@@ -81,7 +81,13 @@
 // and tensor headers are kept between calls in execution states (one per concurrent call), so a
 // steady-state call allocates only the outputs it returns — 4 objects for an MLP train step
 // returning its loss. Buffers are cleared before a kernel only when it accumulates into its
-// output; [Plan.PeakBytes] reports the peak before running. When the graph has independent heavy branches (two large nodes at the same depth) and
+// output; [Plan.PeakBytes] reports the peak before running. A fused chain runs chunk by chunk
+// over the flat index; one headed by a float matmul of two matrices runs as the GEMM's
+// epilogue: the GEMM reports each block of the product once it is final, on the thread that
+// computed it, and the chain runs on each chunk as soon as its elements are all final, reading
+// the product from cache (a weight's SGD update from its gradient, a layer's bias and
+// activation). The chunks, steps and kernels are those of the plain run, so the values are the
+// same bit for bit. When the graph has independent heavy branches (two large nodes at the same depth) and
 // GOMAXPROCS allows, the plan runs nodes as soon as their inputs are ready on several goroutines
 // ([Plan.Parallel]); otherwise in order, which costs less for small nodes.
 // Errors — a shape mistake found while tracing, arguments a graph cannot take, a kernel failure —

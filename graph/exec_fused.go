@@ -36,6 +36,9 @@ type fusedPlan struct {
 	// writes into the output directly.
 	scratch bool
 	outSpec core.Spec
+	// blocks: the head is a matmul whose kernel reports the blocks of its result as they are
+	// finished, and the chain runs on each chunk as soon as it is complete (see exec_epilogue.go).
+	blocks bool
 }
 
 type cutKind uint8
@@ -72,6 +75,7 @@ func (p *Plan) planFused(n *Node) *fusedPlan {
 		}
 		specs[fp.nIn] = outSpec // the head writes into the node's output
 		fp.first = 1
+		fp.blocks = blocksOK(steps[0], in, outSpec)
 	}
 	fp.overwrites = make([]bool, len(steps))
 	for i, s := range steps {
@@ -169,31 +173,46 @@ func (fp *fusedPlan) viewShape(c cutKind, s shape.Shape, l int) shape.Shape {
 // headers over them, and the chunk views of the inputs, remade only when an input's storage
 // changes (an argument's, from call to call; buffers and variables keep theirs).
 type fusedState struct {
-	dst      [][]*tensor.Tensor   // by chunk length and step: the step's output header
-	dstOut   [][][]*tensor.Tensor // the same as one-element slices, for the kernels
-	args     [][]*tensor.Tensor   // by step
-	regs     []*tensor.Tensor
-	headArgs []*tensor.Tensor
-	headOut  []*tensor.Tensor
-	keys     []any              // by input: the storage the views were made for
-	views    [][]*tensor.Tensor // by input: one view per chunk, or one
-	outKey   any                // the output's storage the output views were made for
-	outViews [][]*tensor.Tensor // by chunk: a one-element slice of the output's view
-	scratch  *tensor.Tensor     // the head's result, with fusedPlan.scratch
+	chunkState // the calling goroutine's chunk buffers
+	headArgs   []*tensor.Tensor
+	headOut    []*tensor.Tensor
+	keys       []any              // by input: the storage the views were made for
+	views      [][]*tensor.Tensor // by input: one view per chunk, or one
+	outKey     any                // the output's storage the output views were made for
+	outViews   [][]*tensor.Tensor // by chunk: a one-element slice of the output's view
+	scratch    *tensor.Tensor     // the head's result, with fusedPlan.scratch
+	blocks     *blockState        // with fusedPlan.blocks
+}
+
+// chunkState is what running the chain on one chunk writes: the steps' outputs and the slices
+// handed to their kernels. Each goroutine running chunks at once needs its own.
+type chunkState struct {
+	dst    [][]*tensor.Tensor   // by chunk length and step: the step's output header
+	dstOut [][][]*tensor.Tensor // the same as one-element slices, for the kernels
+	args   [][]*tensor.Tensor   // by step
+	regs   []*tensor.Tensor
 }
 
 func newFusedState(fp *fusedPlan) *fusedState {
-	f := &fusedState{regs: make([]*tensor.Tensor, fp.nIn+len(fp.steps)), args: make([][]*tensor.Tensor, len(fp.steps)),
-		keys: make([]any, len(fp.cut)), views: make([][]*tensor.Tensor, len(fp.cut)), headOut: make([]*tensor.Tensor, 1)}
+	f := &fusedState{keys: make([]any, len(fp.cut)), views: make([][]*tensor.Tensor, len(fp.cut)), headOut: make([]*tensor.Tensor, 1)}
+	f.chunkState = *newChunkState(fp)
 	if fp.first == 1 {
 		f.headArgs = make([]*tensor.Tensor, len(fp.steps[0].Args))
 	}
 	if fp.scratch {
 		f.scratch = tensor.New(fp.outSpec.DType, fp.outSpec.Shape)
 	}
+	if fp.blocks {
+		f.blocks = newBlockState(f, fp)
+	}
+	return f
+}
+
+func newChunkState(fp *fusedPlan) *chunkState {
+	cs := &chunkState{regs: make([]*tensor.Tensor, fp.nIn+len(fp.steps)), args: make([][]*tensor.Tensor, len(fp.steps))}
 	bufs := make([]*tensor.Tensor, len(fp.steps))
 	for i := fp.first; i < len(fp.steps); i++ {
-		f.args[i] = make([]*tensor.Tensor, len(fp.steps[i].Args))
+		cs.args[i] = make([]*tensor.Tensor, len(fp.steps[i].Args))
 		if len(fp.lens) > 0 {
 			bufs[i] = tensor.New(fp.stepSpecs[0][i].DType, shape.Shape{fp.chunk})
 			if dirtyBuffers {
@@ -208,9 +227,9 @@ func newFusedState(fp *fusedPlan) *fusedState {
 			dst[i] = bufs[i].Flat(0, s.Shape.Size()).Reshape(s.Shape...)
 			dstOut[i] = []*tensor.Tensor{dst[i]}
 		}
-		f.dst, f.dstOut = append(f.dst, dst), append(f.dstOut, dstOut)
+		cs.dst, cs.dstOut = append(cs.dst, dst), append(cs.dstOut, dstOut)
 	}
-	return f
+	return cs
 }
 
 // run runs the fused node on in into out, as runFused does. out need not be zero-filled when the
@@ -225,12 +244,32 @@ func (f *fusedState) run(fp *fusedPlan, in []*tensor.Tensor, out *tensor.Tensor)
 		if f.scratch != nil {
 			f.headOut[0] = f.scratch
 		}
+		if f.blocks != nil && f.blocks.usable(f.headArgs, out) {
+			err := f.blocks.run(in, out)
+			clear(f.headArgs)
+			return err
+		}
 		err := core.RunInto(s.Op, fp.head, s.Params, f.headArgs, f.headOut)
 		clear(f.headArgs)
 		if err != nil {
 			return err
 		}
 	}
+	f.cutInputs(fp, in, out)
+	for c := range fp.chunks() {
+		if err := f.runChunk(fp, &f.chunkState, c, out); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// chunks returns how many chunks the chain runs on.
+func (fp *fusedPlan) chunks() int { return (fp.n + fp.chunk - 1) / fp.chunk }
+
+// cutInputs makes the chunk views of the inputs the chain reads (and of the head's result), and
+// of the output when the last step writes there directly.
+func (f *fusedState) cutInputs(fp *fusedPlan, in []*tensor.Tensor, out *tensor.Tensor) {
 	for i, c := range fp.cut {
 		t := out
 		if f.scratch != nil {
@@ -243,46 +282,50 @@ func (f *fusedState) run(fp *fusedPlan, in []*tensor.Tensor, out *tensor.Tensor)
 			f.cutInput(fp, i, t)
 		}
 	}
-	regs, nIn := f.regs, fp.nIn
-	direct := fp.direct
-	if direct {
+	if fp.direct {
 		f.cutOutput(fp, out)
 	}
-	for c, lo := 0, 0; lo < fp.n; c, lo = c+1, lo+fp.chunk {
-		hi := min(lo+fp.chunk, fp.n)
-		li := 0
-		if hi-lo != fp.lens[0] {
-			li = 1
+}
+
+// runChunk runs the chain's steps on chunk c (elements [c*chunk, (c+1)*chunk) of the output)
+// with the buffers of cs, and writes the result into out. It reads only the inputs' views, so
+// goroutines may run different chunks at once, each with its own chunkState.
+func (f *fusedState) runChunk(fp *fusedPlan, cs *chunkState, c int, out *tensor.Tensor) error {
+	lo := c * fp.chunk
+	hi := min(lo+fp.chunk, fp.n)
+	li := 0
+	if hi-lo != fp.lens[0] {
+		li = 1
+	}
+	regs, nIn := cs.regs, fp.nIn
+	for i, k := range fp.cut {
+		switch k {
+		case cutChunks:
+			regs[i] = f.views[i][c]
+		case cutScalar, cutSuffix:
+			regs[i] = f.views[i][0]
 		}
-		for i, k := range fp.cut {
-			switch k {
-			case cutChunks:
-				regs[i] = f.views[i][c]
-			case cutScalar, cutSuffix:
-				regs[i] = f.views[i][0]
-			}
+	}
+	for i := fp.first; i < len(fp.steps); i++ {
+		s := fp.steps[i]
+		args := cs.args[i]
+		for j, a := range s.Args {
+			args[j] = regs[a]
 		}
-		for i := fp.first; i < len(fp.steps); i++ {
-			s := fp.steps[i]
-			args := f.args[i]
-			for j, a := range s.Args {
-				args[j] = regs[a]
-			}
-			dst, dstOut := f.dst[li][i], f.dstOut[li][i]
-			if direct && i == len(fp.steps)-1 {
-				dst, dstOut = f.outViews[c][0], f.outViews[c]
-			}
-			if !fp.overwrites[i] {
-				zero(dst) // the kernel may rely on a zero-filled output
-			}
-			if err := fp.kernels[li][i](s.Params, args, dstOut); err != nil {
-				return fmt.Errorf("step %d (%s): %w", i, s.Op.Name(), err)
-			}
-			regs[nIn+i] = dst
+		dst, dstOut := cs.dst[li][i], cs.dstOut[li][i]
+		if fp.direct && i == len(fp.steps)-1 {
+			dst, dstOut = f.outViews[c][0], f.outViews[c]
 		}
-		if !direct {
-			copyAt(out, lo, regs[len(regs)-1])
+		if !fp.overwrites[i] {
+			zero(dst) // the kernel may rely on a zero-filled output
 		}
+		if err := fp.kernels[li][i](s.Params, args, dstOut); err != nil {
+			return fmt.Errorf("step %d (%s): %w", i, s.Op.Name(), err)
+		}
+		regs[nIn+i] = dst
+	}
+	if !fp.direct {
+		copyAt(out, lo, regs[len(regs)-1])
 	}
 	return nil
 }

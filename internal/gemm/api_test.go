@@ -136,6 +136,7 @@ func TestNoAllocs(t *testing.T) {
 			"Dgemm":        func() { Dgemm(true, false, n, n, n, 1, ad, n, bd, n, 0, cd, n) },
 			"small":        func() { Sgemm(false, false, 4, 4, 4, 1, a, 4, b, 4, 0, c, 4) },
 			"gemv":         func() { Sgemm(false, false, n, 1, n, 1, a, n, b, 1, 0, c, 1) },
+			"narrow":       func() { Sgemm(false, false, n, 10, n, 1, a, n, b, 10, 0, c, 10) },
 			"SgemmBatched": func() { SgemmBatched(false, false, 50, 16, 16, 16, 1, a, 16, 256, b, 16, 0, 0, c, 16, 256) },
 		} {
 			fn() // warm the caches

@@ -142,6 +142,9 @@ func BenchmarkSgemmMLP(b *testing.B) {
 		{"dW/784x512x128", true, false, 784, 512, 128},
 		{"dW/512x512x128", true, false, 512, 512, 128},
 		{"dX/128x512x512", false, true, 128, 512, 512},
+		{"fwd/128x10x512", false, false, 128, 10, 512},
+		{"dW/512x10x128", true, false, 512, 10, 128},
+		{"dX/128x512x10", false, true, 128, 512, 10},
 	} {
 		b.Run(s.name, func(b *testing.B) {
 			m, n, k := s.m, s.n, s.k

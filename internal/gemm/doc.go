@@ -18,14 +18,22 @@
 // that the inner kernel always reads unit-stride data. Edges are padded with
 // zeros. Two more loops walk the packed block and panel in MR×NR tiles, the
 // inner one over A so that one kc×NR micro-panel of B stays in L1 while A
-// streams past it. beta is applied once: C is scaled before the first k block
-// (or, for beta 0, simply overwritten by it, which also discards NaNs in C).
+// streams past it. When k is short (up to 128 for float32) and the panel of
+// B fits in L2, mc is cut so that the block of A fits in L1 instead: a weight
+// gradient xᵀ·dy, k being the batch, then runs its kernel from L1. beta is
+// applied once: C is scaled before the first k block (or, for beta 0, simply
+// overwritten by it, which also discards NaNs in C).
 // Tiles cut by the bottom or right edge of C go to an edge variant of the
 // kernel that computes fewer rows and masks columns, or, for kernels without
 // one, are computed into a small buffer and copied into C.
 //
 // Small products (m*n*k up to 512) and matrix-vector products (m or n is 1),
-// where packing cannot pay for itself, run as plain loops instead.
+// where packing cannot pay for itself, run as plain loops instead. A product
+// with fewer columns than a tile (an output layer's ten classes), whose tiles
+// would be mostly padding, is computed as Cᵀ = op(B)ᵀ·op(A)ᵀ into a buffer and
+// copied into C transposed, when that takes two thirds of the tiles or fewer
+// and C has at most 2^18 elements; with alpha 1 (only then) each element gets
+// the very same fused multiply-adds, so the result is the same bit for bit.
 //
 // # Kernels
 //
@@ -61,6 +69,18 @@
 // actually join, even one. A batch of products too small to split is
 // instead spread over the threads a product at a time. [SetThreads] caps
 // the count.
+//
+// # Epilogue
+//
+// [SgemmEpilogue] and [DgemmEpilogue] also call a function, an [Epilogue], on
+// each block of C as soon as its elements are final (after the last k
+// block), on the thread that computed it, so that elementwise work on the
+// result (a bias and an activation, an optimizer's update of a weight from its
+// gradient) reads it from cache rather than memory. The blocks cover C once;
+// one thread reports runs of whole rows (its blocks of A, when C is at most
+// nc wide), a team reports its blocks of C, which may also be cut across the
+// columns, concurrently. The product is computed exactly as without an
+// epilogue, in the same blocks, to the same values.
 //
 // # Memory
 //

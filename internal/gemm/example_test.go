@@ -38,3 +38,27 @@ func ExampleSgemmBatched() {
 	fmt.Println(c)
 	// Output: [1 2 3 4 2 4 6 8]
 }
+
+func ExampleSgemmEpilogue() {
+	// C = A*B, then a bias and a ReLU applied to each block of C as soon as it is final, while it
+	// is in cache, instead of in a second pass over C.
+	a := []float32{
+		1, -2,
+		-3, 4,
+	}
+	b := []float32{
+		1, 0, 2,
+		0, 1, -1,
+	}
+	bias := []float32{0.5, 0, -10}
+	c := make([]float32, 2*3)
+	gemm.SgemmEpilogue(false, false, 2, 3, 2, 1, a, 2, b, 3, 0, c, 3, func(i0, i1, j0, j1 int) {
+		for i := i0; i < i1; i++ {
+			for j := j0; j < j1; j++ {
+				c[i*3+j] = max(c[i*3+j]+bias[j], 0)
+			}
+		}
+	})
+	fmt.Println(c)
+	// Output: [1.5 0 0 0 4 0]
+}

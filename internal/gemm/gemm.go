@@ -43,14 +43,14 @@ func Threads() int {
 // C must not overlap A or B. Large products run on up to Threads goroutines;
 // in steady state Sgemm does not allocate.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	p := problem[float32]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem[float32]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	p.check()
 	p.run(kernel32, 0)
 }
 
 // Dgemm is Sgemm for float64 matrices.
 func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
-	p := problem[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	p.check()
 	p.run(kernel64, 0)
 }
@@ -64,7 +64,7 @@ func Dgemm(transA, transB bool, m, n, k int, alpha float64, a []float64, lda int
 // Independent products are spread over threads when each is too small to be
 // split on its own.
 func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int) {
-	p := problem[float32]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem[float32]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	bt := batched[float32]{p, batch, strideA, strideB, strideC}
 	bt.check()
 	bt.run(kernel32, Threads())
@@ -72,7 +72,7 @@ func SgemmBatched(transA, transB bool, batch, m, n, k int, alpha float32, a []fl
 
 // DgemmBatched is SgemmBatched for float64 matrices.
 func DgemmBatched(transA, transB bool, batch, m, n, k int, alpha float64, a []float64, lda, strideA int, b []float64, ldb, strideB int, beta float64, c []float64, ldc, strideC int) {
-	p := problem[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc}
+	p := problem[float64]{transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil}
 	bt := batched[float64]{p, batch, strideA, strideB, strideC}
 	bt.check()
 	bt.run(kernel64, Threads())
@@ -90,6 +90,8 @@ type problem[T float] struct {
 	beta           T
 	c              []T
 	ldc            int
+	// ep, if not nil, is called on each finished block of C (see Epilogue).
+	ep Epilogue
 }
 
 // shapeA returns the stored shape (rows × row length) of A.

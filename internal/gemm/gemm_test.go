@@ -116,7 +116,7 @@ func (f *fixture[T]) check(t *testing.T, name string, call func(p *problem[T])) 
 	t.Helper()
 	c := append([]T(nil), f.c...)
 	tc := f.tc
-	p := problem[T]{tc.transA, tc.transB, tc.m, tc.n, tc.k, T(tc.alpha), f.a, f.lda, f.b, f.ldb, T(tc.beta), c[f.at:], f.ldc}
+	p := problem[T]{tc.transA, tc.transB, tc.m, tc.n, tc.k, T(tc.alpha), f.a, f.lda, f.b, f.ldb, T(tc.beta), c[f.at:], f.ldc, nil}
 	p.check()
 	call(&p)
 	compare(t, name+" "+tc.String(), c, f.want, f.at, f.ldc, tc.n, tc.k)
@@ -314,7 +314,7 @@ func TestTeamBitwise(t *testing.T) {
 			f := newFixture[float32](r, tc)
 			run := func(fn func(p *problem[float32])) []float32 {
 				c := append([]float32(nil), f.c...)
-				p := problem[float32]{tc.transA, tc.transB, tc.m, tc.n, tc.k, float32(tc.alpha), f.a, f.lda, f.b, f.ldb, float32(tc.beta), c[f.at:], f.ldc}
+				p := problem[float32]{tc.transA, tc.transB, tc.m, tc.n, tc.k, float32(tc.alpha), f.a, f.lda, f.b, f.ldb, float32(tc.beta), c[f.at:], f.ldc, nil}
 				fn(&p)
 				return c
 			}

@@ -47,7 +47,7 @@ func BenchmarkBlocking(b *testing.B) {
 			kn := *kernel32
 			kn.kc, kn.mc = kc, mcTiles*kn.mr
 			b.Run(fmt.Sprintf("kc=%d/mc=%d", kc, kn.mc), func(b *testing.B) {
-				p := problem[float32]{false, false, n, n, n, 1, a, n, bb, n, 0, c, n}
+				p := problem[float32]{false, false, n, n, n, 1, a, n, bb, n, 0, c, n, nil}
 				loopBest(b, n, n, n, func() { p.run(&kn, 1) })
 			})
 		}

@@ -395,4 +395,7 @@ func (tm *team[T]) compute(s, r int, ws *workspace[T]) {
 		packA(pa, p, kn, i0, mb, pc, kb)
 	}
 	p.macro(kn, pa, tm.panel(s)[lo*kb*kn.nr:], ws.tile, i0, mb, jc+j0, j1-j0, kb, pc > 0 || p.beta != 0)
+	if pc+kb == p.k {
+		p.finished(i0, i0+mb, jc+j0, jc+j1)
+	}
 }

@@ -54,6 +54,35 @@ func matmul[T float32 | float64](p ops.MatMulParams, in, out []*tensor.Tensor) e
 	return nil
 }
 
+// MatMulBlocks runs this package's matmul kernel on a single product (operands and output of
+// rank 2, float32 or float64) and calls ep on each finished block of the output, rows [i0, i1)
+// and columns [j0, j1), on the thread that computed it while it is still in cache (see
+// gemm.Epilogue): package graph runs the elementwise steps fused after a matmul that way. The
+// output gets exactly the values of the registered kernel. ep may be called concurrently on
+// disjoint blocks, and must touch neither the operands nor the output outside its block. It
+// reports false, running nothing, for other ranks and dtypes.
+func MatMulBlocks(p ops.MatMulParams, in, out []*tensor.Tensor, ep func(i0, i1, j0, j1 int)) bool {
+	a, b, c := in[0], in[1], out[0]
+	as, bs, cs := a.Shape(), b.Shape(), c.Shape()
+	if len(as) != 2 || len(bs) != 2 || len(cs) != 2 {
+		return false
+	}
+	m, n, k := cs[0], cs[1], as[1]
+	if p.TransposeA {
+		k = as[0]
+	}
+	lda, ldb, ldc := max(as[1], 1), max(bs[1], 1), max(n, 1)
+	switch ad := a.Raw().(type) {
+	case []float32:
+		gemm.SgemmEpilogue(p.TransposeA, p.TransposeB, m, n, k, 1, ad, lda, tensor.Data[float32](b), ldb, 0, tensor.Data[float32](c), ldc, ep)
+	case []float64:
+		gemm.DgemmEpilogue(p.TransposeA, p.TransposeB, m, n, k, 1, ad, lda, tensor.Data[float64](b), ldb, 0, tensor.Data[float64](c), ldc, ep)
+	default:
+		return false
+	}
+	return true
+}
+
 func gemmCall[T float32 | float64](ta, tb bool, m, n, k int, a []T, lda int, b []T, ldb int, c []T, ldc int) {
 	if m == 0 || n == 0 {
 		return

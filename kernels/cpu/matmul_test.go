@@ -2,11 +2,12 @@ package cpu_test
 
 import (
 	"fmt"
+	"sync"
 	"testing"
 
 	"github.com/tideml/tide/core"
 	"github.com/tideml/tide/dtype"
-	_ "github.com/tideml/tide/kernels/cpu"
+	"github.com/tideml/tide/kernels/cpu"
 	"github.com/tideml/tide/ops"
 	"github.com/tideml/tide/shape"
 	"github.com/tideml/tide/tensor"
@@ -77,6 +78,64 @@ func TestMatMulMatchesReference(t *testing.T) {
 				}
 			}
 		}
+	}
+}
+
+// TestMatMulBlocks checks that MatMulBlocks computes what the registered kernel does, bit for
+// bit, reports blocks covering the output once, and declines what is not a single product.
+func TestMatMulBlocks(t *testing.T) {
+	op := core.Lookup("matmul")
+	for _, dt := range []dtype.DType{dtype.Float32, dtype.Float64} {
+		for _, s := range [][3]int{{1, 1, 1}, {7, 9, 31}, {128, 10, 512}, {300, 257, 130}} {
+			for _, tr := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+				m, n, k := s[0], s[1], s[2]
+				as, bs := shape.Of(m, k), shape.Of(k, n)
+				if tr[0] {
+					as = shape.Of(k, m)
+				}
+				if tr[1] {
+					bs = shape.Of(n, k)
+				}
+				p := ops.MatMulParams{TransposeA: tr[0], TransposeB: tr[1]}
+				in := []*tensor.Tensor{tensor.Random(dt, tensor.Normal, 1, as...), tensor.Random(dt, tensor.Normal, 2, bs...)}
+				want, err := core.RunKernel(op, op.Kernels(dt)[0].Run, p, in, []core.Spec{{DType: dt, Shape: shape.Of(m, n)}})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got := tensor.New(dt, shape.Of(m, n))
+				var mu sync.Mutex
+				seen := make([]int, m*n)
+				ok := cpu.MatMulBlocks(p, in, []*tensor.Tensor{got}, func(i0, i1, j0, j1 int) {
+					mu.Lock()
+					defer mu.Unlock()
+					for i := i0; i < i1; i++ {
+						for j := j0; j < j1; j++ {
+							seen[i*n+j]++
+						}
+					}
+				})
+				name := fmt.Sprintf("%s/%v@%v/%v", dt, as, bs, tr)
+				if !ok {
+					t.Fatalf("%s: declined", name)
+				}
+				if !tensor.Equal(got, want[0]) {
+					t.Errorf("%s: differs from the registered kernel", name)
+				}
+				for i, c := range seen {
+					if c != 1 {
+						t.Fatalf("%s: element %d reported %d times", name, i, c)
+					}
+				}
+			}
+		}
+	}
+	batched := []*tensor.Tensor{tensor.RandomNormal(1, 2, 3, 4), tensor.RandomNormal(2, 4, 5)}
+	if cpu.MatMulBlocks(ops.MatMulParams{}, batched, []*tensor.Tensor{tensor.New(dtype.Float32, shape.Of(2, 3, 5))}, func(_, _, _, _ int) {}) {
+		t.Error("a batched product was not declined")
+	}
+	ints := []*tensor.Tensor{tensor.New(dtype.Int32, shape.Of(3, 4)), tensor.New(dtype.Int32, shape.Of(4, 5))}
+	if cpu.MatMulBlocks(ops.MatMulParams{}, ints, []*tensor.Tensor{tensor.New(dtype.Int32, shape.Of(3, 5))}, func(_, _, _, _ int) {}) {
+		t.Error("an int32 product was not declined")
 	}
 }
 
