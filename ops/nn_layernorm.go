@@ -254,19 +254,6 @@ func nnInferNormGrad(p NormParams, center bool, in []core.Spec) ([]core.Spec, er
 	return out, nil
 }
 
-// nnRowsCols returns the number of rows of x normalized over its last k axes, and their length.
-func nnRowsCols(s shape.Shape, k int) (rows, n int) {
-	rows, n = 1, 1
-	for i, d := range s {
-		if i < len(s)-k {
-			rows *= d
-		} else {
-			n *= d
-		}
-	}
-	return rows, n
-}
-
 // nnParamVector returns the n float64 values of the scale or offset t broadcast to the
 // normalized shape norm, or nil for a nil t.
 func nnParamVector(t *Tensor, norm shape.Shape) []float64 {
@@ -287,7 +274,7 @@ func nnParamVector(t *Tensor, norm shape.Shape) []float64 {
 func nnNormRef(p NormParams, center bool, in, out []*Tensor) error {
 	x, k := in[0], p.NormAxes()
 	norm := x.Shape()[x.Rank()-k:]
-	rows, n := nnRowsCols(x.Shape(), k)
+	rows, n := x.Shape().Split(k)
 	var scale, offset []float64
 	if p.HasScale {
 		scale = nnParamVector(in[1], norm)
@@ -337,7 +324,7 @@ func nnNormRef(p NormParams, center bool, in, out []*Tensor) error {
 // RMS), dscale = Σ dy·x̂ and doffset = Σ dy over the rows.
 func nnNormGradRef(p NormParams, center bool, in, out []*Tensor) error {
 	a := NormGradInputs(p, center, in)
-	rows, n := nnRowsCols(a.X.Shape(), p.NormAxes())
+	rows, n := a.X.Shape().Split(p.NormAxes())
 	xv, dyv := ref.Values[float64](a.X), ref.Values[float64](a.DY)
 	rstd, drstd := ref.Values[float64](a.Rstd), ref.Values[float64](a.DRstd)
 	var mean, dmean, scale []float64

@@ -32,6 +32,20 @@ func (s Shape) Size() int {
 	return n
 }
 
+// Split returns the product of the leading dimensions of s and that of its last k: a tensor of
+// shape s seen as a matrix of rows × cols, each row covering the last k axes (k <= s.Rank()).
+func (s Shape) Split(k int) (rows, cols int) {
+	rows, cols = 1, 1
+	for i, d := range s {
+		if i < len(s)-k {
+			rows *= d
+		} else {
+			cols *= d
+		}
+	}
+	return rows, cols
+}
+
 // Known reports whether every dimension is known.
 func (s Shape) Known() bool {
 	for _, d := range s {

@@ -83,3 +83,22 @@ func ExampleBroadcast() {
 	fmt.Println(s, err)
 	// Output: [8 7 6 5] <nil>
 }
+
+func TestSplit(t *testing.T) {
+	for _, c := range []struct {
+		s          shape.Shape
+		k          int
+		rows, cols int
+	}{
+		{shape.Shape{4, 5, 6}, 1, 20, 6},
+		{shape.Shape{4, 5, 6}, 2, 4, 30},
+		{shape.Shape{4, 5, 6}, 3, 1, 120},
+		{shape.Shape{4, 5, 6}, 0, 120, 1},
+		{shape.Shape{}, 0, 1, 1},
+		{shape.Shape{3, 0, 2}, 1, 0, 2},
+	} {
+		if r, n := c.s.Split(c.k); r != c.rows || n != c.cols {
+			t.Errorf("%v.Split(%d) = %d, %d; want %d, %d", c.s, c.k, r, n, c.rows, c.cols)
+		}
+	}
+}

@@ -161,20 +161,6 @@ func lnHalve[T ewFloat](t []T, extra float64) float64 {
 	return float64(lnSum(t)) + extra
 }
 
-// lnRowsCols returns the number of rows of a tensor of shape s normalized over its last k
-// axes, and their length.
-func lnRowsCols(s shape.Shape, k int) (rows, n int) {
-	rows, n = 1, 1
-	for i, d := range s {
-		if i < len(s)-k {
-			rows *= d
-		} else {
-			n *= d
-		}
-	}
-	return rows, n
-}
-
 // lnParam returns the data of the scale or offset t broadcast to the normalized shape norm of
 // n elements: t's own data when it has n elements, else an expanded copy.
 func lnParam[T ewFloat](t *tensor.Tensor, norm shape.Shape, n int) []T {
@@ -201,7 +187,7 @@ func lnKernel[T ewFloat](center bool) func(ops.NormParams, []*tensor.Tensor, []*
 	return func(p ops.NormParams, in, out []*tensor.Tensor) error {
 		x, k := in[0], p.NormAxes()
 		norm := x.Shape()[x.Rank()-k:]
-		rows, n := lnRowsCols(x.Shape(), k)
+		rows, n := x.Shape().Split(k)
 		f := &lnFwd[T]{x: tensor.Data[T](x), y: tensor.Data[T](out[0]), rstd: tensor.Data[T](out[len(out)-1]), n: n, eps: p.Eps()}
 		if center {
 			f.mean = tensor.Data[T](out[1])
@@ -297,7 +283,7 @@ func lnGradKernel[T ewFloat](center bool) func(ops.NormParams, []*tensor.Tensor,
 		a := ops.NormGradInputs(p, center, in)
 		k := p.NormAxes()
 		norm := a.X.Shape()[a.X.Rank()-k:]
-		rows, n := lnRowsCols(a.X.Shape(), k)
+		rows, n := a.X.Shape().Split(k)
 		b := &lnBwd[T]{x: tensor.Data[T](a.X), dy: tensor.Data[T](a.DY), dx: tensor.Data[T](out[0]),
 			rstd: tensor.Data[T](a.Rstd), drstd: tensor.Data[T](a.DRstd), n: n}
 		if center {
