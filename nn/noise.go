@@ -17,12 +17,11 @@ import (
 // the same eagerly and compiled, needs no static batch size, and changes at every step of a
 // compiled train loop without retracing.
 //
-// Normal noise is made from those fair bits: each element gets noiseBits1 bits for a uniform u1
-// and noiseBits2 for a uniform u2 (bucket centres, so u1 > 0), and the Box–Muller transform
-// √(−2 ln u1)·cos(2π u2) turns them into a standard normal number, exact up to the bits'
-// resolution (tails are cut at √(2·ln 2·(noiseBits1+1)) ≈ 5.9 standard deviations). This costs
-// a temporary (noiseBits1+noiseBits2)× the input's size; a stateless normal op that takes the
-// step as a tensor would remove it.
+// Normal noise comes from ops.RandomNormalLike, the stateless normal op that takes its shape
+// from the input and the step as a tensor in the same way (its own Philox stream, so a layer's
+// normal noise is not correlated with the dropout masks of the same seed): one Box–Muller pair
+// per two elements, drawn straight into a tensor of the input's size, with the layer's mean and
+// deviation applied in the same pass.
 
 // Interface checks.
 var (
@@ -33,31 +32,11 @@ var (
 	_ MaskPropagator = (*ActivityRegularizationLayer)(nil)
 )
 
-// The bits of the two uniform numbers behind each normal number.
-const (
-	noiseBits1 = 24
-	noiseBits2 = 16
-)
-
-// noiseNormal returns standard normal numbers shaped like x, of x's dtype, drawn with seed and the
-// step. They carry no gradient.
-func noiseNormal(ctx Context, x *tensor.Tensor, seed uint64) *tensor.Tensor {
-	const n = noiseBits1 + noiseBits2
-	base := ops.ZerosLike(autodiff.StopGradient(x))
-	ones := ops.Add(ops.Unsqueeze(base, -1), tensor.Ones(x.DType(), n)) // [..., n]
-	bits := dropoutStep(ones, ctx.Step, ops.DropoutParams{Rate: 0.5, Seed: seed})
-	w := make([]float64, 2*n) // [n, 2]: column 0 weighs the first bits, column 1 the others
-	for k := range noiseBits1 {
-		w[2*k] = math.Ldexp(0.5, -k-1) // a kept bit is 2, so its weight is half of 2^-(k+1)
-	}
-	for k := range noiseBits2 {
-		w[2*(noiseBits1+k)+1] = math.Ldexp(0.5, -k-1)
-	}
-	u := ops.MatMul(bits, ops.Cast(tensor.FromSlice(w, n, 2), x.DType())) // [..., 2]
-	u1 := ops.AddScalar(ops.Squeeze(ops.SliceAxis(u, -1, 0, 1, 1), -1), math.Ldexp(1, -noiseBits1-1))
-	u2 := ops.AddScalar(ops.Squeeze(ops.SliceAxis(u, -1, 1, 2, 1), -1), math.Ldexp(1, -noiseBits2-1))
-	r := ops.Sqrt(ops.MulScalar(ops.Log(u1), -2))
-	return ops.Mul(r, ops.Cos(ops.MulScalar(u2, 2*math.Pi)))
+// noiseNormal returns normal numbers of the given mean and standard deviation shaped like x, of
+// x's dtype, drawn with seed and the step (ctx.Step, or step 0 when it is nil). They carry no
+// gradient.
+func noiseNormal(ctx Context, x *tensor.Tensor, seed uint64, mean, stddev float64) *tensor.Tensor {
+	return ops.RandomNormalLike(x, ctx.Step, ops.NormalLikeParams{Seed: seed, Mean: mean, Stddev: stddev})
 }
 
 // noiseOf returns a tensor shaped as the noise shape (batch included; 1 shares one draw along
@@ -189,7 +168,7 @@ func (l *GaussianNoiseLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*tens
 	if !ctx.Training || l.stddev == 0 {
 		return l.Finish(x)
 	}
-	return l.Finish(ops.Add(x, ops.MulScalar(noiseNormal(ctx, x, l.LayerSeed()), l.stddev)))
+	return l.Finish(ops.Add(x, noiseNormal(ctx, x, l.LayerSeed(), 0, l.stddev)))
 }
 
 // Config returns stddev and seed.
@@ -224,8 +203,7 @@ func (l *GaussianDropoutLayer) Call(ctx Context, inputs ...*tensor.Tensor) []*te
 		return l.Finish(x)
 	}
 	stddev := math.Sqrt(l.rate / (1 - l.rate))
-	noise := ops.AddScalar(ops.MulScalar(noiseNormal(ctx, x, l.LayerSeed()), stddev), 1)
-	return l.Finish(ops.Mul(x, noise))
+	return l.Finish(ops.Mul(x, noiseNormal(ctx, x, l.LayerSeed(), 1, stddev)))
 }
 
 // Config returns rate and seed.

@@ -287,3 +287,25 @@ func TestNoiseGradients(t *testing.T) {
 		})
 	}
 }
+
+// TestGaussianNoiseStream checks the noise layers draw ops.RandomNormalLike's numbers from the
+// layer's seed and the step, with the layer's mean and deviation, and that a context without a
+// step tensor draws step 0's.
+func TestGaussianNoiseStream(t *testing.T) {
+	x := ops.Cast(tensor.RandomNormal(2, 4, 9), dtype.Float64)
+	step := tensor.Scalar(int64(6))
+	ctx := nn.Context{Training: true, Step: step}
+	gn := nn.GaussianNoise(0.3, nn.WithSeed(17), nn.WithDType(dtype.Float64))
+	want := ops.Add(x, ops.RandomNormalLike(x, step, ops.NormalLikeParams{Seed: gn.LayerSeed(), Stddev: 0.3}))
+	if got := nn.Apply(gn, ctx, x); !tensor.Equal(got, want) {
+		t.Errorf("GaussianNoise = %v, want %v", got, want)
+	}
+	gd := nn.GaussianDropout(0.2, nn.WithSeed(17), nn.WithDType(dtype.Float64))
+	want = ops.Mul(x, ops.RandomNormalLike(x, step, ops.NormalLikeParams{Seed: gd.LayerSeed(), Mean: 1, Stddev: 0.5}))
+	if got := nn.Apply(gd, ctx, x); !tensor.Equal(got, want) {
+		t.Errorf("GaussianDropout = %v, want %v", got, want)
+	}
+	if a, b := nn.Apply(gn, nn.Training, x), nn.Apply(gn, trainAt(0), x); !tensor.Equal(a, b) {
+		t.Error("a context without a step drew other noise than step 0")
+	}
+}

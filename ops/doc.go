@@ -194,6 +194,7 @@
 //   - bernoulli: stateless 0/1 draws with probabilities p from a seed (ONNX Bernoulli, torch.bernoulli). Not differentiable.
 //   - categorical: stateless class samples from rows of logits by the Gumbel-max trick (ONNX Multinomial, torch.multinomial of softmax). Not differentiable.
 //   - random_normal: stateless normal random numbers from a seed (ONNX RandomNormal, torch.randn). Not differentiable.
+//   - random_normal_like: stateless normal random numbers shaped like x from a seed and a step tensor (torch.randn_like, tf.random.stateless_normal of tf.shape(x)). Not differentiable.
 //   - random_permutation: stateless random permutation of 0..n-1 from a seed (no ONNX op; torch.randperm). Not differentiable.
 //   - random_truncated_normal: stateless normal random numbers redrawn beyond 2 stddev, from a seed (tf.random.stateless_truncated_normal, torch.nn.init.trunc_normal_). Not differentiable.
 //   - random_uniform: stateless uniform random numbers in [low, high) from a seed (ONNX RandomUniform, torch.rand / torch.randint). Not differentiable.

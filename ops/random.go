@@ -24,7 +24,9 @@ import (
 // None of them is differentiable. An op without tensor inputs (random_uniform, random_normal,
 // random_truncated_normal, random_permutation) runs when it is called, also while a function is
 // traced, and its result is captured as a constant: with a fixed seed that is the same value a
-// graph would compute. Bernoulli and Categorical take tensor inputs and are recorded like any op.
+// graph would compute. Bernoulli and Categorical take tensor inputs and are recorded like any op,
+// and so is random_normal_like (random_like.go), which takes its shape from a tensor and a step
+// from an integer scalar tensor, so that a compiled train step draws fresh noise at every call.
 //
 // Where numbers come from: uniform and normal floats are exactly tensor.Random's (so
 // RandomNormal(seed, Float32, 0, 1, dims...) equals tensor.RandomNormal(seed, dims...)) before the
