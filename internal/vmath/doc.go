@@ -41,7 +41,12 @@
 // 0.85 and 1.4). The sigmoid and erf evaluate in float64 lanes, like their Go loops, and stay
 // within 0.500 and 0.532 ulp. The kernels treat special values as described next: subnormal
 // results of the exponential (and sigmoid) are rounded once, not flushed, and subnormal inputs
-// of the logarithm are normalised first.
+// of the logarithm are normalised first. A kernel call (one chunk of a parallel operation) that
+// touches at least 96 MiB, sources and destination together, writes its destination with
+// streaming stores, which skip reading each line before writing it but leave the result out of
+// the cache: measured on the development machine, below that size the next operation finds the
+// result in the cache and ordinary stores are faster overall, above it they are slower (see
+// internal/asm/f32).
 //
 // Exp64 and Log64 are within an ulp (FreeBSD's algorithms, as package math); the other float64
 // functions call package math. Subnormal inputs and results are handled (never flushed to

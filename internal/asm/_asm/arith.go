@@ -17,7 +17,8 @@ import (
 // mask register) and AVX2 (8 lanes, the tail under VMASKMOVPS), four vectors
 // per iteration. They give the bits of the Go loops of internal/vmath: IEEE
 // arithmetic, one rounding and no FMA, and max and min as the Go compiler
-// lowers them on amd64 (see arithMin).
+// lowers them on amd64 (see arithMin). Large calls write with streaming
+// stores (see stream.go).
 func generateArith(ctx *build.Context, typ string) {
 	if typ != "f32" {
 		fmt.Fprintf(os.Stderr, "asm: no arith kernels for -type %q\n", typ)
@@ -260,36 +261,50 @@ func (g *arithGen) function(op arithOp, kind string) {
 	at := func(p reg.Register, d int) operand.Mem {
 		return operand.Mem{Base: p, Index: off, Scale: 1, Disp: d}
 	}
-	// step emits k vectors at off and advances off and n.
-	step := func(k int) {
+	// step emits k vectors at off, streamed (and prefetching) with stream
+	// set, and advances off and n.
+	step := func(k int, stream bool) {
 		rs := make([]reg.VecVirtual, k)
 		for j := range rs {
 			var a reg.VecVirtual
+			if stream {
+				prefetch(c, at(pv, j*vb))
+			}
 			if kind == "VV" {
+				if stream {
+					prefetch(c, at(pa, j*vb))
+				}
 				a = g.vec()
 				c.VMOVUPS(at(pa, j*vb), a)
 			}
 			rs[j] = body(a, at(pv, j*vb))
 		}
 		for j, r := range rs {
-			c.VMOVUPS(r, at(pd, j*vb))
+			store(c, stream, r, at(pd, j*vb))
 		}
 		c.ADDQ(operand.U32(k*vb), off)
 		c.SUBQ(operand.U32(k*lanes), n)
 	}
 
+	srcs := []reg.Register{pv}
+	if kind == "VV" {
+		srcs = append(srcs, pa)
+	}
+	streamCheck(c, n, 4*(len(srcs)+1), fn+"_long")
+
 	c.Comment("Four vectors per iteration.")
+	alignLoop(c)
 	c.Label(fn + "_loop4")
 	c.CMPQ(n, operand.U32(4*lanes))
 	c.JL(operand.LabelRef(fn + "_loop1"))
-	step(4)
+	step(4, false)
 	c.JMP(operand.LabelRef(fn + "_loop4"))
 
 	c.Comment("Whole vectors.")
 	c.Label(fn + "_loop1")
 	c.CMPQ(n, operand.U32(lanes))
 	c.JL(operand.LabelRef(fn + "_tail"))
-	step(1)
+	step(1, false)
 	c.JMP(operand.LabelRef(fn + "_loop1"))
 
 	c.Comment("The last 1 to lanes−1 elements, under a mask.")
@@ -300,6 +315,23 @@ func (g *arithGen) function(op arithOp, kind string) {
 	c.Label(fn + "_done")
 	c.VZEROUPPER()
 	c.RET()
+
+	c.Comment("Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.")
+	c.Label(fn + "_long")
+	h := streamHead(c, pd, srcs, vb, fn+"_loop4")
+	c.JZ(operand.LabelRef(fn + "_stream"))
+	g.partial(kind, pa, pv, pd, off, h, body)
+	c.LEAQ(operand.Mem{Base: off, Index: h, Scale: 4}, off)
+	c.SUBQ(h, n)
+	alignLoop(c)
+	c.Label(fn + "_stream")
+	c.CMPQ(n, operand.U32(4*lanes))
+	c.JL(operand.LabelRef(fn + "_fence"))
+	step(4, true)
+	c.JMP(operand.LabelRef(fn + "_stream"))
+	c.Label(fn + "_fence")
+	c.SFENCE()
+	c.JMP(operand.LabelRef(fn + "_loop4"))
 }
 
 // partial does the first n (1 to lanes−1) elements at off: the sources are

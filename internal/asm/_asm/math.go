@@ -18,8 +18,9 @@ import (
 // AVX-512F (16 lanes, the tail under a mask register) and for AVX2 and FMA
 // (8 lanes, the tail under VMASKMOVPS). Exp, log and tanh evaluate in
 // float32 lanes with the classic Cephes reductions and polynomials; sigmoid
-// and erf in float64 lanes, rounding once. See the stub file for the
-// contracts and internal/asm/f32's documentation for the measured errors.
+// and erf in float64 lanes, rounding once. Large calls write with streaming
+// stores (see stream.go). See the stub file for the contracts and
+// internal/asm/f32's documentation for the measured errors.
 func generateMath(ctx *build.Context, typ string) {
 	if typ != "f32" {
 		fmt.Fprintf(os.Stderr, "asm: no math kernels for -type %q\n", typ)
@@ -324,13 +325,31 @@ func (g *mathGen) cmp(pred uint8, a reg.VecVirtual, b operand.Op) reg.Register {
 	return m
 }
 
-// blend returns mask ? t : f, lane by lane. t may be a memory operand.
-func (g *mathGen) blend(mask reg.Register, t operand.Op, f reg.VecVirtual) reg.VecVirtual {
-	d := g.vec()
+// blend sets d = mask ? t : f, lane by lane, and returns d, which must be t
+// or f, a register the caller no longer needs; t may be a memory operand
+// when d is f. avo counts the destination of a merge-masked instruction
+// such as VBLENDMPS as read: a fresh one would be live from the function's
+// entry to the blend, in every loop on the way, and such phantom values
+// exhaust the registers of the logarithm.
+func (g *mathGen) blend(d reg.VecVirtual, mask reg.Register, t operand.Op, f reg.VecVirtual) reg.VecVirtual {
+	if d != t && d != f {
+		panic("asm: blend into a third register")
+	}
 	if g.z {
 		g.c.VBLENDMPS(t, f, mask, d)
 	} else {
 		g.c.VBLENDVPS(mask, t, f, d)
+	}
+	return d
+}
+
+// masked returns mask ? constant name : +0, lane by lane.
+func (g *mathGen) masked(mask reg.Register, name string) reg.VecVirtual {
+	d := g.vec()
+	if g.z {
+		g.c.VMOVUPS_Z(g.k(name), mask, d) // zeroing: d is not read
+	} else {
+		g.c.VANDPS(g.k(name), mask, d)
 	}
 	return d
 }
@@ -400,8 +419,9 @@ func (g *mathGen) exp(x reg.VecVirtual) reg.VecVirtual {
 func (g *mathGen) log(x reg.VecVirtual) reg.VecVirtual {
 	c := g.c
 	small := g.cmp(cmpLT, x, g.k("tiny"))
-	xs := g.blend(small, g.mul(x, g.k("p23")), x)
-	eadj := g.blend(small, g.k("f23"), g.kreg("zero"))
+	xs := g.mul(x, g.k("p23"))
+	g.blend(xs, small, xs, x)
+	eadj := g.masked(small, "f23")
 	u := g.vec()
 	c.VPADDD(g.k("logoff"), xs, u)
 	e := g.vec()
@@ -422,9 +442,9 @@ func (g *mathGen) log(x reg.VecVirtual) reg.VecVirtual {
 	r := g.add(f, y)
 	c.VFMADD231PS(g.k("ln2hi"), ef, r)
 	// ln 0 = −Inf, ln of a negative = NaN, ln +Inf = +Inf, ln NaN = NaN.
-	r = g.blend(g.cmp(cmpEQ, x, g.k("zero")), g.k("ninf"), r)
-	r = g.blend(g.cmp(cmpLT, x, g.k("zero")), g.k("nan"), r)
-	return g.blend(g.cmp(cmpNLEUQ, x, g.k("max")), x, r)
+	g.blend(r, g.cmp(cmpEQ, x, g.k("zero")), g.k("ninf"), r)
+	g.blend(r, g.cmp(cmpLT, x, g.k("zero")), g.k("nan"), r)
+	return g.blend(r, g.cmp(cmpNLEUQ, x, g.k("max")), x, r)
 }
 
 // tanh is x + x³·P(x²) (Cephes tanhf) for |x| < 0.625, else
@@ -449,7 +469,7 @@ func (g *mathGen) tanh(x reg.VecVirtual) reg.VecVirtual {
 	c.VSUBPS(q, g.kreg("one"), t)
 	// The sign goes on after the blend: it is already on the small
 	// branch's results but for −0, where x + x·p rounds to +0.
-	return g.or(g.blend(small, p, t), sign)
+	return g.or(g.blend(t, small, p, t), sign)
 }
 
 // sigmoid converts x to float64 and evaluates e/(1+e) there, e = e^-|x| and
@@ -552,14 +572,14 @@ func (g *mathGen) sigmoid64(x reg.VecVirtual) reg.VecVirtual {
 	}
 	den := g.vec()
 	c.VADDPD(g.k("d_one"), e, den)
-	num := g.vec()
+	// The numerator over e, which is no longer needed (see blend).
 	if g.z {
-		c.VBLENDMPD(e, g.kreg("d_one"), neg, num)
+		c.VBLENDMPD(e, g.kreg("d_one"), neg, e)
 	} else {
-		c.VBLENDVPD(neg, e, g.kreg("d_one"), num)
+		c.VBLENDVPD(neg, e, g.kreg("d_one"), e)
 	}
-	c.VDIVPD(den, num, num)
-	return num
+	c.VDIVPD(den, e, e)
+	return e
 }
 
 // vec64mask returns the mask of the float64 lanes of x below 0.
@@ -641,17 +661,31 @@ func (g *mathGen) function(ctx *build.Context, name, doc string, body func(*math
 		g.regs = regs
 	}
 	lanes, vb := g.lanes(), 4*g.lanes()
-	c.Label(fn + "_loop")
-	c.CMPQ(n, operand.U32(lanes))
-	c.JL(operand.LabelRef(fn + "_tail"))
-	x := g.vec()
-	c.VMOVUPS(operand.Mem{Base: px}, x)
-	c.VMOVUPS(body(g, x), operand.Mem{Base: pd})
-	c.ADDQ(operand.U32(vb), px)
-	c.ADDQ(operand.U32(vb), pd)
-	c.SUBQ(operand.U32(lanes), n)
-	c.JMP(operand.LabelRef(fn + "_loop"))
+	// loop emits the loop over whole vectors, labelled name, which streams
+	// with stream set and leaves by exit.
+	loop := func(name, exit string, stream bool) {
+		alignLoop(c)
+		c.Label(name)
+		c.CMPQ(n, operand.U32(lanes))
+		c.JL(operand.LabelRef(exit))
+		x := g.vec()
+		if stream || g.z {
+			prefetch(c, operand.Mem{Base: px})
+		}
+		c.VMOVUPS(operand.Mem{Base: px}, x)
+		store(c, stream, body(g, x), operand.Mem{Base: pd})
+		c.ADDQ(operand.U32(vb), px)
+		c.ADDQ(operand.U32(vb), pd)
+		c.SUBQ(operand.U32(lanes), n)
+		c.JMP(operand.LabelRef(name))
+	}
 
+	streamCheck(c, n, 8, fn+"_long")
+
+	c.Comment("Whole vectors.")
+	loop(fn+"_loop", fn+"_tail", false)
+
+	c.Comment("The last 1 to lanes−1 elements, under a mask.")
 	c.Label(fn + "_tail")
 	c.TESTQ(n, n)
 	c.JE(operand.LabelRef(fn + "_done"))
@@ -659,4 +693,17 @@ func (g *mathGen) function(ctx *build.Context, name, doc string, body func(*math
 	c.Label(fn + "_done")
 	c.VZEROUPPER()
 	c.RET()
+
+	c.Comment("Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.")
+	c.Label(fn + "_long")
+	h := streamHead(c, pd, []reg.Register{px}, vb, fn+"_loop")
+	c.JZ(operand.LabelRef(fn + "_stream"))
+	g.partial(px, pd, h, body)
+	c.LEAQ(operand.Mem{Base: px, Index: h, Scale: 4}, px)
+	c.LEAQ(operand.Mem{Base: pd, Index: h, Scale: 4}, pd)
+	c.SUBQ(h, n)
+	loop(fn+"_stream", fn+"_fence", true)
+	c.Label(fn + "_fence")
+	c.SFENCE()
+	c.JMP(operand.LabelRef(fn + "_loop"))
 }

@@ -15,7 +15,8 @@ import (
 // else +0, with g = x for the rectifier. A comparison "not less than or
 // equal, unordered true" against zero makes the mask (a mask register, or
 // lanes of ones for AVX2) and the result is g under it, zero elsewhere, so
-// every lane keeps the bits of g.
+// every lane keeps the bits of g. Large calls write with streaming stores
+// (see streamWhole).
 func generateRelu(ctx *build.Context) {
 	for _, grad := range []bool{false, true} {
 		for _, z := range []bool{true, false} {
@@ -66,40 +67,65 @@ func relu(c *build.Context, z, grad bool) {
 	off := c.GP64()
 	c.XORQ(off, off)
 	at := func(p reg.Register) operand.Mem { return operand.Mem{Base: p, Index: off, Scale: 1} }
+	// vector emits the vector at off, streamed (and prefetching) with
+	// stream set.
+	vector := func(stream bool) {
+		x := vec()
+		if stream {
+			prefetch(c, at(px))
+		}
+		c.VMOVUPS(at(px), x)
+		if z {
+			c.VCMPPS(operand.U8(cmpNLEUQ), zero, x, reg.K1)
+			if grad {
+				if stream {
+					prefetch(c, at(pg))
+				}
+				c.VMOVUPS_Z(at(pg), reg.K1, x)
+			} else {
+				c.VMOVUPS_Z(x, reg.K1, x)
+			}
+		} else {
+			m := vec()
+			c.VCMPPS(operand.U8(cmpNLEUQ), zero, x, m)
+			if grad {
+				if stream {
+					prefetch(c, at(pg))
+				}
+				c.VANDPS(at(pg), m, x)
+			} else {
+				c.VANDPS(x, m, x)
+			}
+		}
+		store(c, stream, x, at(pd))
+	}
 
+	srcs := []reg.Register{px}
+	if grad {
+		srcs = append(srcs, pg)
+	}
+	streamCheck(c, n, len(srcs)+1, fn+"_long")
+
+	alignLoop(c)
 	c.Label(fn + "_loop")
 	c.CMPQ(off, n)
 	c.JGE(operand.LabelRef(fn + "_done"))
-	x := vec()
-	c.VMOVUPS(at(px), x)
-	if z {
-		c.VCMPPS(operand.U8(cmpNLEUQ), zero, x, reg.K1)
-		if grad {
-			c.VMOVUPS_Z(at(pg), reg.K1, x)
-		} else {
-			c.VMOVUPS_Z(x, reg.K1, x)
-		}
-	} else {
-		m := vec()
-		c.VCMPPS(operand.U8(cmpNLEUQ), zero, x, m)
-		if grad {
-			c.VANDPS(at(pg), m, x)
-		} else {
-			c.VANDPS(x, m, x)
-		}
-	}
-	c.VMOVUPS(x, at(pd))
+	vector(false)
 	c.ADDQ(operand.U32(4*lanes), off)
 	c.JMP(operand.LabelRef(fn + "_loop"))
 
 	c.Label(fn + "_done")
 	c.VZEROUPPER()
 	c.RET()
+
+	c.Comment("Long slices: streaming stores between an ordinary first and last vector.")
+	streamWhole(c, pd, n, off, srcs, 4*lanes, fn, vector)
 }
 
 // generateSqrt adds SqrtAVX512 and SqrtAVX2 to ctx (part of the math set):
 // dst[i] = √x[i] over whole vectors (the caller finishes the tail), with
-// VSQRTPS, which rounds correctly as the scalar square root does.
+// VSQRTPS, which rounds correctly as the scalar square root does; large
+// calls write with streaming stores, as the rectifier's.
 func generateSqrt(ctx *build.Context) {
 	for _, z := range []bool{true, false} {
 		sqrt(ctx, z)
@@ -126,15 +152,27 @@ func sqrt(c *build.Context, z bool) {
 	off := c.GP64()
 	c.XORQ(off, off)
 	at := func(p reg.Register) operand.Mem { return operand.Mem{Base: p, Index: off, Scale: 1} }
+	vector := func(stream bool) {
+		x := vec()
+		if stream {
+			prefetch(c, at(px))
+		}
+		c.VSQRTPS(at(px), x)
+		store(c, stream, x, at(pd))
+	}
+	streamCheck(c, n, 2, fn+"_long")
+
+	alignLoop(c)
 	c.Label(fn + "_loop")
 	c.CMPQ(off, n)
 	c.JGE(operand.LabelRef(fn + "_done"))
-	x := vec()
-	c.VSQRTPS(at(px), x)
-	c.VMOVUPS(x, at(pd))
+	vector(false)
 	c.ADDQ(operand.U32(4*lanes), off)
 	c.JMP(operand.LabelRef(fn + "_loop"))
 	c.Label(fn + "_done")
 	c.VZEROUPPER()
 	c.RET()
+
+	c.Comment("Long slices: streaming stores between an ordinary first and last vector.")
+	streamWhole(c, pd, n, off, []reg.Register{px}, 4*lanes, fn, vector)
 }

@@ -5,15 +5,20 @@
 #include "textflag.h"
 
 // func AddVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·AddVVAVX512(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    AddVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 AddVVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      AddVVAVX512_loop1
@@ -61,16 +66,77 @@ AddVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+AddVVAVX512_long:
+	CMPQ      AX, BX
+	JE        AddVVAVX512_loop4
+	CMPQ      AX, DX
+	JE        AddVVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       AddVVAVX512_loop4
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	JZ        AddVVAVX512_stream
+	MOVQ      $0x00000001, R8
+	SHLXQ     DI, R8, R8
+	DECQ      R8
+	KMOVW     R8, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS.Z (BX)(SI*1), K1, Z0
+	VADDPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (AX)(SI*1)
+	LEAQ      (SI)(DI*4), SI
+	SUBQ      DI, CX
+	PCALIGN   $0x40
+
+AddVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         AddVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z0
+	VADDPS     (BX)(SI*1), Z0, Z0
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z1
+	VADDPS     64(BX)(SI*1), Z1, Z1
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z2
+	VADDPS     128(BX)(SI*1), Z2, Z2
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z3
+	VADDPS     192(BX)(SI*1), Z3, Z3
+	VMOVNTPS   Z0, (AX)(SI*1)
+	VMOVNTPS   Z1, 64(AX)(SI*1)
+	VMOVNTPS   Z2, 128(AX)(SI*1)
+	VMOVNTPS   Z3, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        AddVVAVX512_stream
+
+AddVVAVX512_fence:
+	SFENCE
+	JMP AddVVAVX512_loop4
+
 // func AddVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·AddVVAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    AddVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 AddVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      AddVVAVX2_loop1
@@ -118,6 +184,62 @@ AddVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+AddVVAVX2_long:
+	CMPQ       AX, BX
+	JE         AddVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         AddVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        AddVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         AddVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y1
+	VMASKMOVPS (DX)(SI*1), Y1, Y2
+	VMASKMOVPS (BX)(SI*1), Y1, Y0
+	VADDPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+AddVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         AddVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y0
+	VADDPS     (BX)(SI*1), Y0, Y0
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y1
+	VADDPS     32(BX)(SI*1), Y1, Y1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y2
+	VADDPS     64(BX)(SI*1), Y2, Y2
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y3
+	VADDPS     96(BX)(SI*1), Y3, Y3
+	VMOVNTPS   Y0, (AX)(SI*1)
+	VMOVNTPS   Y1, 32(AX)(SI*1)
+	VMOVNTPS   Y2, 64(AX)(SI*1)
+	VMOVNTPS   Y3, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        AddVVAVX2_stream
+
+AddVVAVX2_fence:
+	SFENCE
+	JMP AddVVAVX2_loop4
+
 DATA arithc_tailmask<>+0(SB)/4, $0xffffffff
 DATA arithc_tailmask<>+4(SB)/4, $0xffffffff
 DATA arithc_tailmask<>+8(SB)/4, $0xffffffff
@@ -137,15 +259,20 @@ DATA arithc_tailmask<>+60(SB)/4, $0x00000000
 GLOBL arithc_tailmask<>(SB), RODATA|NOPTR, $64
 
 // func AddVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·AddVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          AddVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 AddVSAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      AddVSAVX512_loop1
@@ -192,16 +319,70 @@ AddVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+AddVSAVX512_long:
+	CMPQ      AX, DX
+	JE        AddVSAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       AddVSAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        AddVSAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VADDPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+AddVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         AddVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z1
+	VADDPS     Z0, Z1, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z2
+	VADDPS     Z0, Z2, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z3
+	VADDPS     Z0, Z3, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z4
+	VADDPS     Z0, Z4, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        AddVSAVX512_stream
+
+AddVSAVX512_fence:
+	SFENCE
+	JMP AddVSAVX512_loop4
+
 // func AddVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·AddVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          AddVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 AddVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      AddVSAVX2_loop1
@@ -248,16 +429,70 @@ AddVSAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+AddVSAVX2_long:
+	CMPQ       AX, DX
+	JE         AddVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        AddVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         AddVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VADDPS     Y0, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+AddVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         AddVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y1
+	VADDPS     Y0, Y1, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y2
+	VADDPS     Y0, Y2, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y3
+	VADDPS     Y0, Y3, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y4
+	VADDPS     Y0, Y4, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        AddVSAVX2_stream
+
+AddVSAVX2_fence:
+	SFENCE
+	JMP AddVSAVX2_loop4
+
 // func SubVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·SubVVAVX512(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    SubVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubVVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      SubVVAVX512_loop1
@@ -305,16 +540,77 @@ SubVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubVVAVX512_long:
+	CMPQ      AX, BX
+	JE        SubVVAVX512_loop4
+	CMPQ      AX, DX
+	JE        SubVVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       SubVVAVX512_loop4
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	JZ        SubVVAVX512_stream
+	MOVQ      $0x00000001, R8
+	SHLXQ     DI, R8, R8
+	DECQ      R8
+	KMOVW     R8, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS.Z (BX)(SI*1), K1, Z0
+	VSUBPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (AX)(SI*1)
+	LEAQ      (SI)(DI*4), SI
+	SUBQ      DI, CX
+	PCALIGN   $0x40
+
+SubVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         SubVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z0
+	VSUBPS     (BX)(SI*1), Z0, Z0
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z1
+	VSUBPS     64(BX)(SI*1), Z1, Z1
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z2
+	VSUBPS     128(BX)(SI*1), Z2, Z2
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z3
+	VSUBPS     192(BX)(SI*1), Z3, Z3
+	VMOVNTPS   Z0, (AX)(SI*1)
+	VMOVNTPS   Z1, 64(AX)(SI*1)
+	VMOVNTPS   Z2, 128(AX)(SI*1)
+	VMOVNTPS   Z3, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        SubVVAVX512_stream
+
+SubVVAVX512_fence:
+	SFENCE
+	JMP SubVVAVX512_loop4
+
 // func SubVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·SubVVAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    SubVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      SubVVAVX2_loop1
@@ -362,16 +658,77 @@ SubVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubVVAVX2_long:
+	CMPQ       AX, BX
+	JE         SubVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         SubVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        SubVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         SubVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y1
+	VMASKMOVPS (DX)(SI*1), Y1, Y2
+	VMASKMOVPS (BX)(SI*1), Y1, Y0
+	VSUBPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+SubVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         SubVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y0
+	VSUBPS     (BX)(SI*1), Y0, Y0
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y1
+	VSUBPS     32(BX)(SI*1), Y1, Y1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y2
+	VSUBPS     64(BX)(SI*1), Y2, Y2
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y3
+	VSUBPS     96(BX)(SI*1), Y3, Y3
+	VMOVNTPS   Y0, (AX)(SI*1)
+	VMOVNTPS   Y1, 32(AX)(SI*1)
+	VMOVNTPS   Y2, 64(AX)(SI*1)
+	VMOVNTPS   Y3, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        SubVVAVX2_stream
+
+SubVVAVX2_fence:
+	SFENCE
+	JMP SubVVAVX2_loop4
+
 // func SubVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·SubVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          SubVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubVSAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      SubVSAVX512_loop1
@@ -418,16 +775,70 @@ SubVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubVSAVX512_long:
+	CMPQ      AX, DX
+	JE        SubVSAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       SubVSAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        SubVSAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VSUBPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+SubVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         SubVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z1
+	VSUBPS     Z0, Z1, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z2
+	VSUBPS     Z0, Z2, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z3
+	VSUBPS     Z0, Z3, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z4
+	VSUBPS     Z0, Z4, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        SubVSAVX512_stream
+
+SubVSAVX512_fence:
+	SFENCE
+	JMP SubVSAVX512_loop4
+
 // func SubVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·SubVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          SubVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      SubVSAVX2_loop1
@@ -474,16 +885,70 @@ SubVSAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubVSAVX2_long:
+	CMPQ       AX, DX
+	JE         SubVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        SubVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         SubVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VSUBPS     Y0, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+SubVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         SubVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y1
+	VSUBPS     Y0, Y1, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y2
+	VSUBPS     Y0, Y2, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y3
+	VSUBPS     Y0, Y3, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y4
+	VSUBPS     Y0, Y4, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        SubVSAVX2_stream
+
+SubVSAVX2_fence:
+	SFENCE
+	JMP SubVSAVX2_loop4
+
 // func SubSVAVX512(dst []float32, s float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·SubSVAVX512(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         y_base+32(FP), DX
 	VBROADCASTSS s+24(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          SubSVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubSVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      SubSVAVX512_loop1
@@ -525,16 +990,66 @@ SubSVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubSVAVX512_long:
+	CMPQ      AX, DX
+	JE        SubSVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       SubSVAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        SubSVAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VSUBPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+SubSVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         SubSVAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VSUBPS     (DX)(BX*1), Z0, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VSUBPS     64(DX)(BX*1), Z0, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VSUBPS     128(DX)(BX*1), Z0, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VSUBPS     192(DX)(BX*1), Z0, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        SubSVAVX512_stream
+
+SubSVAVX512_fence:
+	SFENCE
+	JMP SubSVAVX512_loop4
+
 // func SubSVAVX2(dst []float32, s float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·SubSVAVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         y_base+32(FP), DX
 	VBROADCASTSS s+24(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          SubSVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 SubSVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      SubSVAVX2_loop1
@@ -576,16 +1091,66 @@ SubSVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SubSVAVX2_long:
+	CMPQ       AX, DX
+	JE         SubSVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        SubSVAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         SubSVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VSUBPS     Y1, Y0, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+SubSVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         SubSVAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VSUBPS     (DX)(BX*1), Y0, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VSUBPS     32(DX)(BX*1), Y0, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VSUBPS     64(DX)(BX*1), Y0, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VSUBPS     96(DX)(BX*1), Y0, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        SubSVAVX2_stream
+
+SubSVAVX2_fence:
+	SFENCE
+	JMP SubSVAVX2_loop4
+
 // func MulVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MulVVAVX512(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    MulVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MulVVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      MulVVAVX512_loop1
@@ -633,16 +1198,77 @@ MulVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MulVVAVX512_long:
+	CMPQ      AX, BX
+	JE        MulVVAVX512_loop4
+	CMPQ      AX, DX
+	JE        MulVVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       MulVVAVX512_loop4
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	JZ        MulVVAVX512_stream
+	MOVQ      $0x00000001, R8
+	SHLXQ     DI, R8, R8
+	DECQ      R8
+	KMOVW     R8, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS.Z (BX)(SI*1), K1, Z0
+	VMULPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (AX)(SI*1)
+	LEAQ      (SI)(DI*4), SI
+	SUBQ      DI, CX
+	PCALIGN   $0x40
+
+MulVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MulVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z0
+	VMULPS     (BX)(SI*1), Z0, Z0
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z1
+	VMULPS     64(BX)(SI*1), Z1, Z1
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z2
+	VMULPS     128(BX)(SI*1), Z2, Z2
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z3
+	VMULPS     192(BX)(SI*1), Z3, Z3
+	VMOVNTPS   Z0, (AX)(SI*1)
+	VMOVNTPS   Z1, 64(AX)(SI*1)
+	VMOVNTPS   Z2, 128(AX)(SI*1)
+	VMOVNTPS   Z3, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        MulVVAVX512_stream
+
+MulVVAVX512_fence:
+	SFENCE
+	JMP MulVVAVX512_loop4
+
 // func MulVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MulVVAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    MulVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MulVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MulVVAVX2_loop1
@@ -690,16 +1316,77 @@ MulVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MulVVAVX2_long:
+	CMPQ       AX, BX
+	JE         MulVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         MulVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MulVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         MulVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y1
+	VMASKMOVPS (DX)(SI*1), Y1, Y2
+	VMASKMOVPS (BX)(SI*1), Y1, Y0
+	VMULPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+MulVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MulVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y0
+	VMULPS     (BX)(SI*1), Y0, Y0
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y1
+	VMULPS     32(BX)(SI*1), Y1, Y1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y2
+	VMULPS     64(BX)(SI*1), Y2, Y2
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y3
+	VMULPS     96(BX)(SI*1), Y3, Y3
+	VMOVNTPS   Y0, (AX)(SI*1)
+	VMOVNTPS   Y1, 32(AX)(SI*1)
+	VMOVNTPS   Y2, 64(AX)(SI*1)
+	VMOVNTPS   Y3, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        MulVVAVX2_stream
+
+MulVVAVX2_fence:
+	SFENCE
+	JMP MulVVAVX2_loop4
+
 // func MulVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MulVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MulVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MulVSAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      MulVSAVX512_loop1
@@ -746,16 +1433,70 @@ MulVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MulVSAVX512_long:
+	CMPQ      AX, DX
+	JE        MulVSAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       MulVSAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        MulVSAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VMULPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+MulVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MulVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z1
+	VMULPS     Z0, Z1, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z2
+	VMULPS     Z0, Z2, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z3
+	VMULPS     Z0, Z3, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z4
+	VMULPS     Z0, Z4, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        MulVSAVX512_stream
+
+MulVSAVX512_fence:
+	SFENCE
+	JMP MulVSAVX512_loop4
+
 // func MulVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MulVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MulVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MulVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MulVSAVX2_loop1
@@ -802,16 +1543,70 @@ MulVSAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MulVSAVX2_long:
+	CMPQ       AX, DX
+	JE         MulVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MulVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         MulVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VMULPS     Y0, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+MulVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MulVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y1
+	VMULPS     Y0, Y1, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y2
+	VMULPS     Y0, Y2, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y3
+	VMULPS     Y0, Y3, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y4
+	VMULPS     Y0, Y4, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        MulVSAVX2_stream
+
+MulVSAVX2_fence:
+	SFENCE
+	JMP MulVSAVX2_loop4
+
 // func DivVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·DivVVAVX512(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    DivVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivVVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      DivVVAVX512_loop1
@@ -859,16 +1654,77 @@ DivVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivVVAVX512_long:
+	CMPQ      AX, BX
+	JE        DivVVAVX512_loop4
+	CMPQ      AX, DX
+	JE        DivVVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       DivVVAVX512_loop4
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	JZ        DivVVAVX512_stream
+	MOVQ      $0x00000001, R8
+	SHLXQ     DI, R8, R8
+	DECQ      R8
+	KMOVW     R8, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS.Z (BX)(SI*1), K1, Z0
+	VDIVPS    Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (AX)(SI*1)
+	LEAQ      (SI)(DI*4), SI
+	SUBQ      DI, CX
+	PCALIGN   $0x40
+
+DivVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         DivVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z0
+	VDIVPS     (BX)(SI*1), Z0, Z0
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z1
+	VDIVPS     64(BX)(SI*1), Z1, Z1
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z2
+	VDIVPS     128(BX)(SI*1), Z2, Z2
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z3
+	VDIVPS     192(BX)(SI*1), Z3, Z3
+	VMOVNTPS   Z0, (AX)(SI*1)
+	VMOVNTPS   Z1, 64(AX)(SI*1)
+	VMOVNTPS   Z2, 128(AX)(SI*1)
+	VMOVNTPS   Z3, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        DivVVAVX512_stream
+
+DivVVAVX512_fence:
+	SFENCE
+	JMP DivVVAVX512_loop4
+
 // func DivVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·DivVVAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    DivVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      DivVVAVX2_loop1
@@ -916,16 +1772,77 @@ DivVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivVVAVX2_long:
+	CMPQ       AX, BX
+	JE         DivVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         DivVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        DivVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         DivVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y1
+	VMASKMOVPS (DX)(SI*1), Y1, Y2
+	VMASKMOVPS (BX)(SI*1), Y1, Y0
+	VDIVPS     Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+DivVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         DivVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y0
+	VDIVPS     (BX)(SI*1), Y0, Y0
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y1
+	VDIVPS     32(BX)(SI*1), Y1, Y1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y2
+	VDIVPS     64(BX)(SI*1), Y2, Y2
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y3
+	VDIVPS     96(BX)(SI*1), Y3, Y3
+	VMOVNTPS   Y0, (AX)(SI*1)
+	VMOVNTPS   Y1, 32(AX)(SI*1)
+	VMOVNTPS   Y2, 64(AX)(SI*1)
+	VMOVNTPS   Y3, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        DivVVAVX2_stream
+
+DivVVAVX2_fence:
+	SFENCE
+	JMP DivVVAVX2_loop4
+
 // func DivVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·DivVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          DivVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivVSAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      DivVSAVX512_loop1
@@ -972,16 +1889,70 @@ DivVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivVSAVX512_long:
+	CMPQ      AX, DX
+	JE        DivVSAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       DivVSAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        DivVSAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VDIVPS    Z0, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+DivVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         DivVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z1
+	VDIVPS     Z0, Z1, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z2
+	VDIVPS     Z0, Z2, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z3
+	VDIVPS     Z0, Z3, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z4
+	VDIVPS     Z0, Z4, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        DivVSAVX512_stream
+
+DivVSAVX512_fence:
+	SFENCE
+	JMP DivVSAVX512_loop4
+
 // func DivVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·DivVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          DivVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      DivVSAVX2_loop1
@@ -1028,16 +1999,70 @@ DivVSAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivVSAVX2_long:
+	CMPQ       AX, DX
+	JE         DivVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        DivVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         DivVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VDIVPS     Y0, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+DivVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         DivVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y1
+	VDIVPS     Y0, Y1, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y2
+	VDIVPS     Y0, Y2, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y3
+	VDIVPS     Y0, Y3, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y4
+	VDIVPS     Y0, Y4, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        DivVSAVX2_stream
+
+DivVSAVX2_fence:
+	SFENCE
+	JMP DivVSAVX2_loop4
+
 // func DivSVAVX512(dst []float32, s float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·DivSVAVX512(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         y_base+32(FP), DX
 	VBROADCASTSS s+24(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          DivSVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivSVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      DivSVAVX512_loop1
@@ -1079,16 +2104,66 @@ DivSVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivSVAVX512_long:
+	CMPQ      AX, DX
+	JE        DivSVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       DivSVAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        DivSVAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VDIVPS    Z1, Z0, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+DivSVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         DivSVAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VDIVPS     (DX)(BX*1), Z0, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VDIVPS     64(DX)(BX*1), Z0, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VDIVPS     128(DX)(BX*1), Z0, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VDIVPS     192(DX)(BX*1), Z0, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        DivSVAVX512_stream
+
+DivSVAVX512_fence:
+	SFENCE
+	JMP DivSVAVX512_loop4
+
 // func DivSVAVX2(dst []float32, s float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·DivSVAVX2(SB), NOSPLIT, $0-56
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         y_base+32(FP), DX
 	VBROADCASTSS s+24(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          DivSVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 DivSVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      DivSVAVX2_loop1
@@ -1130,8 +2205,53 @@ DivSVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+DivSVAVX2_long:
+	CMPQ       AX, DX
+	JE         DivSVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        DivSVAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         DivSVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VDIVPS     Y1, Y0, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+DivSVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         DivSVAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VDIVPS     (DX)(BX*1), Y0, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VDIVPS     32(DX)(BX*1), Y0, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VDIVPS     64(DX)(BX*1), Y0, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VDIVPS     96(DX)(BX*1), Y0, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        DivSVAVX2_stream
+
+DivSVAVX2_fence:
+	SFENCE
+	JMP DivSVAVX2_loop4
+
 // func MaxVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MaxVVAVX512(SB), NOSPLIT, $0-72
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    dst_len+8(FP), CX
@@ -1139,8 +2259,13 @@ TEXT ·MaxVVAVX512(SB), NOSPLIT, $0-72
 	MOVQ    y_base+48(FP), BX
 	VMOVUPS arithc_sign<>+0(SB), Z0
 	XORQ    SI, SI
+	IMUL3Q  $0x0c, CX, DI
+	CMPQ    DI, ·streamMinBytes+0(SB)
+	JAE     MaxVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MaxVVAVX512_loop4:
 	CMPQ       CX, $0x00000040
 	JL         MaxVVAVX512_loop1
@@ -1200,6 +2325,72 @@ MaxVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MaxVVAVX512_long:
+	CMPQ       AX, BX
+	JE         MaxVVAVX512_loop4
+	CMPQ       AX, DX
+	JE         MaxVVAVX512_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MaxVVAVX512_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000003f, DI
+	SHRQ       $0x02, DI
+	JZ         MaxVVAVX512_stream
+	MOVQ       $0x00000001, R8
+	SHLXQ      DI, R8, R8
+	DECQ       R8
+	KMOVW      R8, K1
+	VMOVUPS.Z  (DX)(SI*1), K1, Z2
+	VMOVUPS.Z  (BX)(SI*1), K1, Z1
+	VMAXPS     Z1, Z2, Z1
+	VMAXPS     Z2, Z1, Z2
+	VPTERNLOGD $0xd4, Z0, Z1, Z2
+	VMOVUPS    Z2, K1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+MaxVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MaxVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z1
+	VMAXPS     (BX)(SI*1), Z1, Z2
+	VMAXPS     Z1, Z2, Z1
+	VPTERNLOGD $0xd4, Z0, Z2, Z1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z2
+	VMAXPS     64(BX)(SI*1), Z2, Z3
+	VMAXPS     Z2, Z3, Z2
+	VPTERNLOGD $0xd4, Z0, Z3, Z2
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z3
+	VMAXPS     128(BX)(SI*1), Z3, Z4
+	VMAXPS     Z3, Z4, Z3
+	VPTERNLOGD $0xd4, Z0, Z4, Z3
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z4
+	VMAXPS     192(BX)(SI*1), Z4, Z5
+	VMAXPS     Z4, Z5, Z4
+	VPTERNLOGD $0xd4, Z0, Z5, Z4
+	VMOVNTPS   Z1, (AX)(SI*1)
+	VMOVNTPS   Z2, 64(AX)(SI*1)
+	VMOVNTPS   Z3, 128(AX)(SI*1)
+	VMOVNTPS   Z4, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        MaxVVAVX512_stream
+
+MaxVVAVX512_fence:
+	SFENCE
+	JMP MaxVVAVX512_loop4
+
 DATA arithc_sign<>+0(SB)/4, $0x80000000
 DATA arithc_sign<>+4(SB)/4, $0x80000000
 DATA arithc_sign<>+8(SB)/4, $0x80000000
@@ -1219,7 +2410,7 @@ DATA arithc_sign<>+60(SB)/4, $0x80000000
 GLOBL arithc_sign<>(SB), RODATA|NOPTR, $64
 
 // func MaxVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MaxVVAVX2(SB), NOSPLIT, $0-72
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    dst_len+8(FP), CX
@@ -1227,8 +2418,13 @@ TEXT ·MaxVVAVX2(SB), NOSPLIT, $0-72
 	MOVQ    y_base+48(FP), BX
 	VMOVUPS arithc_sign<>+0(SB), Y0
 	XORQ    SI, SI
+	IMUL3Q  $0x0c, CX, DI
+	CMPQ    DI, ·streamMinBytes+0(SB)
+	JAE     MaxVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MaxVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MaxVVAVX2_loop1
@@ -1306,8 +2502,89 @@ MaxVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MaxVVAVX2_long:
+	CMPQ       AX, BX
+	JE         MaxVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         MaxVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MaxVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         MaxVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y2
+	VMASKMOVPS (DX)(SI*1), Y2, Y3
+	VMASKMOVPS (BX)(SI*1), Y2, Y1
+	VMAXPS     Y1, Y3, Y1
+	VMAXPS     Y3, Y1, Y3
+	VXORPS     Y1, Y3, Y4
+	VANDPS     Y0, Y4, Y4
+	VORPS      Y1, Y3, Y1
+	VXORPS     Y4, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+MaxVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MaxVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y1
+	VMAXPS     (BX)(SI*1), Y1, Y2
+	VMAXPS     Y1, Y2, Y1
+	VXORPS     Y2, Y1, Y3
+	VANDPS     Y0, Y3, Y3
+	VORPS      Y2, Y1, Y1
+	VXORPS     Y3, Y1, Y1
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y2
+	VMAXPS     32(BX)(SI*1), Y2, Y3
+	VMAXPS     Y2, Y3, Y2
+	VXORPS     Y3, Y2, Y4
+	VANDPS     Y0, Y4, Y4
+	VORPS      Y3, Y2, Y2
+	VXORPS     Y4, Y2, Y2
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y3
+	VMAXPS     64(BX)(SI*1), Y3, Y4
+	VMAXPS     Y3, Y4, Y3
+	VXORPS     Y4, Y3, Y5
+	VANDPS     Y0, Y5, Y5
+	VORPS      Y4, Y3, Y3
+	VXORPS     Y5, Y3, Y3
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y4
+	VMAXPS     96(BX)(SI*1), Y4, Y5
+	VMAXPS     Y4, Y5, Y4
+	VXORPS     Y5, Y4, Y6
+	VANDPS     Y0, Y6, Y6
+	VORPS      Y5, Y4, Y4
+	VXORPS     Y6, Y4, Y4
+	VMOVNTPS   Y1, (AX)(SI*1)
+	VMOVNTPS   Y2, 32(AX)(SI*1)
+	VMOVNTPS   Y3, 64(AX)(SI*1)
+	VMOVNTPS   Y4, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        MaxVVAVX2_stream
+
+MaxVVAVX2_fence:
+	SFENCE
+	JMP MaxVVAVX2_loop4
+
 // func MaxVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MaxVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
@@ -1315,8 +2592,13 @@ TEXT ·MaxVSAVX512(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Z0
 	VMOVUPS      arithc_sign<>+0(SB), Z1
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MaxVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MaxVSAVX512_loop4:
 	CMPQ       CX, $0x00000040
 	JL         MaxVSAVX512_loop1
@@ -1375,8 +2657,67 @@ MaxVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MaxVSAVX512_long:
+	CMPQ       AX, DX
+	JE         MaxVSAVX512_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MaxVSAVX512_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000003f, SI
+	SHRQ       $0x02, SI
+	JZ         MaxVSAVX512_stream
+	MOVQ       $0x00000001, DI
+	SHLXQ      SI, DI, DI
+	DECQ       DI
+	KMOVW      DI, K1
+	VMOVUPS.Z  (DX)(BX*1), K1, Z2
+	VMAXPS     Z0, Z2, Z3
+	VMAXPS     Z2, Z3, Z2
+	VPTERNLOGD $0xd4, Z1, Z3, Z2
+	VMOVUPS    Z2, K1, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+MaxVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MaxVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z2
+	VMAXPS     Z0, Z2, Z3
+	VMAXPS     Z2, Z3, Z2
+	VPTERNLOGD $0xd4, Z1, Z3, Z2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z3
+	VMAXPS     Z0, Z3, Z4
+	VMAXPS     Z3, Z4, Z3
+	VPTERNLOGD $0xd4, Z1, Z4, Z3
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z4
+	VMAXPS     Z0, Z4, Z5
+	VMAXPS     Z4, Z5, Z4
+	VPTERNLOGD $0xd4, Z1, Z5, Z4
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z5
+	VMAXPS     Z0, Z5, Z6
+	VMAXPS     Z5, Z6, Z5
+	VPTERNLOGD $0xd4, Z1, Z6, Z5
+	VMOVNTPS   Z2, (AX)(BX*1)
+	VMOVNTPS   Z3, 64(AX)(BX*1)
+	VMOVNTPS   Z4, 128(AX)(BX*1)
+	VMOVNTPS   Z5, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        MaxVSAVX512_stream
+
+MaxVSAVX512_fence:
+	SFENCE
+	JMP MaxVSAVX512_loop4
+
 // func MaxVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MaxVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
@@ -1384,8 +2725,13 @@ TEXT ·MaxVSAVX2(SB), NOSPLIT, $0-52
 	VBROADCASTSS s+48(FP), Y0
 	VMOVUPS      arithc_sign<>+0(SB), Y1
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MaxVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MaxVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MaxVSAVX2_loop1
@@ -1462,16 +2808,95 @@ MaxVSAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MaxVSAVX2_long:
+	CMPQ       AX, DX
+	JE         MaxVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MaxVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         MaxVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y3
+	VMASKMOVPS (DX)(BX*1), Y3, Y2
+	VMAXPS     Y0, Y2, Y4
+	VMAXPS     Y2, Y4, Y2
+	VXORPS     Y4, Y2, Y5
+	VANDPS     Y1, Y5, Y5
+	VORPS      Y4, Y2, Y2
+	VXORPS     Y5, Y2, Y2
+	VMASKMOVPS Y2, Y3, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+MaxVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MaxVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y2
+	VMAXPS     Y0, Y2, Y3
+	VMAXPS     Y2, Y3, Y2
+	VXORPS     Y3, Y2, Y4
+	VANDPS     Y1, Y4, Y4
+	VORPS      Y3, Y2, Y2
+	VXORPS     Y4, Y2, Y2
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y3
+	VMAXPS     Y0, Y3, Y4
+	VMAXPS     Y3, Y4, Y3
+	VXORPS     Y4, Y3, Y5
+	VANDPS     Y1, Y5, Y5
+	VORPS      Y4, Y3, Y3
+	VXORPS     Y5, Y3, Y3
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y4
+	VMAXPS     Y0, Y4, Y5
+	VMAXPS     Y4, Y5, Y4
+	VXORPS     Y5, Y4, Y6
+	VANDPS     Y1, Y6, Y6
+	VORPS      Y5, Y4, Y4
+	VXORPS     Y6, Y4, Y4
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y5
+	VMAXPS     Y0, Y5, Y6
+	VMAXPS     Y5, Y6, Y5
+	VXORPS     Y6, Y5, Y7
+	VANDPS     Y1, Y7, Y7
+	VORPS      Y6, Y5, Y5
+	VXORPS     Y7, Y5, Y5
+	VMOVNTPS   Y2, (AX)(BX*1)
+	VMOVNTPS   Y3, 32(AX)(BX*1)
+	VMOVNTPS   Y4, 64(AX)(BX*1)
+	VMOVNTPS   Y5, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        MaxVSAVX2_stream
+
+MaxVSAVX2_fence:
+	SFENCE
+	JMP MaxVSAVX2_loop4
+
 // func MinVVAVX512(dst []float32, x []float32, y []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MinVVAVX512(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    MinVVAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MinVVAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      MinVVAVX512_loop1
@@ -1531,16 +2956,87 @@ MinVVAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MinVVAVX512_long:
+	CMPQ      AX, BX
+	JE        MinVVAVX512_loop4
+	CMPQ      AX, DX
+	JE        MinVVAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       MinVVAVX512_loop4
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	JZ        MinVVAVX512_stream
+	MOVQ      $0x00000001, R8
+	SHLXQ     DI, R8, R8
+	DECQ      R8
+	KMOVW     R8, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS.Z (BX)(SI*1), K1, Z0
+	VMINPS    Z0, Z1, Z0
+	VMINPS    Z1, Z0, Z1
+	VPORD     Z0, Z1, Z0
+	VMOVUPS   Z0, K1, (AX)(SI*1)
+	LEAQ      (SI)(DI*4), SI
+	SUBQ      DI, CX
+	PCALIGN   $0x40
+
+MinVVAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MinVVAVX512_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Z0
+	VMINPS     (BX)(SI*1), Z0, Z1
+	VMINPS     Z0, Z1, Z0
+	VPORD      Z1, Z0, Z0
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Z1
+	VMINPS     64(BX)(SI*1), Z1, Z2
+	VMINPS     Z1, Z2, Z1
+	VPORD      Z2, Z1, Z1
+	PREFETCHT0 4224(BX)(SI*1)
+	PREFETCHT0 4224(DX)(SI*1)
+	VMOVUPS    128(DX)(SI*1), Z2
+	VMINPS     128(BX)(SI*1), Z2, Z3
+	VMINPS     Z2, Z3, Z2
+	VPORD      Z3, Z2, Z2
+	PREFETCHT0 4288(BX)(SI*1)
+	PREFETCHT0 4288(DX)(SI*1)
+	VMOVUPS    192(DX)(SI*1), Z3
+	VMINPS     192(BX)(SI*1), Z3, Z4
+	VMINPS     Z3, Z4, Z3
+	VPORD      Z4, Z3, Z3
+	VMOVNTPS   Z0, (AX)(SI*1)
+	VMOVNTPS   Z1, 64(AX)(SI*1)
+	VMOVNTPS   Z2, 128(AX)(SI*1)
+	VMOVNTPS   Z3, 192(AX)(SI*1)
+	ADDQ       $0x00000100, SI
+	SUBQ       $0x00000040, CX
+	JMP        MinVVAVX512_stream
+
+MinVVAVX512_fence:
+	SFENCE
+	JMP MinVVAVX512_loop4
+
 // func MinVVAVX2(dst []float32, x []float32, y []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MinVVAVX2(SB), NOSPLIT, $0-72
-	MOVQ dst_base+0(FP), AX
-	MOVQ dst_len+8(FP), CX
-	MOVQ x_base+24(FP), DX
-	MOVQ y_base+48(FP), BX
-	XORQ SI, SI
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   dst_len+8(FP), CX
+	MOVQ   x_base+24(FP), DX
+	MOVQ   y_base+48(FP), BX
+	XORQ   SI, SI
+	IMUL3Q $0x0c, CX, DI
+	CMPQ   DI, ·streamMinBytes+0(SB)
+	JAE    MinVVAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MinVVAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MinVVAVX2_loop1
@@ -1600,16 +3096,87 @@ MinVVAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MinVVAVX2_long:
+	CMPQ       AX, BX
+	JE         MinVVAVX2_loop4
+	CMPQ       AX, DX
+	JE         MinVVAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MinVVAVX2_loop4
+	MOVQ       AX, DI
+	NEGQ       DI
+	ANDQ       $0x0000001f, DI
+	SHRQ       $0x02, DI
+	JZ         MinVVAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), R8
+	MOVQ       $0x00000008, R9
+	SUBQ       DI, R9
+	VMOVUPS    (R8)(R9*4), Y1
+	VMASKMOVPS (DX)(SI*1), Y1, Y2
+	VMASKMOVPS (BX)(SI*1), Y1, Y0
+	VMINPS     Y0, Y2, Y0
+	VMINPS     Y2, Y0, Y2
+	VORPS      Y0, Y2, Y0
+	VMASKMOVPS Y0, Y1, (AX)(SI*1)
+	LEAQ       (SI)(DI*4), SI
+	SUBQ       DI, CX
+	PCALIGN    $0x40
+
+MinVVAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MinVVAVX2_fence
+	PREFETCHT0 4096(BX)(SI*1)
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS    (DX)(SI*1), Y0
+	VMINPS     (BX)(SI*1), Y0, Y1
+	VMINPS     Y0, Y1, Y0
+	VORPS      Y1, Y0, Y0
+	PREFETCHT0 4128(BX)(SI*1)
+	PREFETCHT0 4128(DX)(SI*1)
+	VMOVUPS    32(DX)(SI*1), Y1
+	VMINPS     32(BX)(SI*1), Y1, Y2
+	VMINPS     Y1, Y2, Y1
+	VORPS      Y2, Y1, Y1
+	PREFETCHT0 4160(BX)(SI*1)
+	PREFETCHT0 4160(DX)(SI*1)
+	VMOVUPS    64(DX)(SI*1), Y2
+	VMINPS     64(BX)(SI*1), Y2, Y3
+	VMINPS     Y2, Y3, Y2
+	VORPS      Y3, Y2, Y2
+	PREFETCHT0 4192(BX)(SI*1)
+	PREFETCHT0 4192(DX)(SI*1)
+	VMOVUPS    96(DX)(SI*1), Y3
+	VMINPS     96(BX)(SI*1), Y3, Y4
+	VMINPS     Y3, Y4, Y3
+	VORPS      Y4, Y3, Y3
+	VMOVNTPS   Y0, (AX)(SI*1)
+	VMOVNTPS   Y1, 32(AX)(SI*1)
+	VMOVNTPS   Y2, 64(AX)(SI*1)
+	VMOVNTPS   Y3, 96(AX)(SI*1)
+	ADDQ       $0x00000080, SI
+	SUBQ       $0x00000020, CX
+	JMP        MinVVAVX2_stream
+
+MinVVAVX2_fence:
+	SFENCE
+	JMP MinVVAVX2_loop4
+
 // func MinVSAVX512(dst []float32, x []float32, s float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·MinVSAVX512(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Z0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MinVSAVX512_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MinVSAVX512_loop4:
 	CMPQ    CX, $0x00000040
 	JL      MinVSAVX512_loop1
@@ -1668,16 +3235,80 @@ MinVSAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MinVSAVX512_long:
+	CMPQ      AX, DX
+	JE        MinVSAVX512_loop4
+	TESTQ     $0x00000003, AX
+	JNZ       MinVSAVX512_loop4
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	JZ        MinVSAVX512_stream
+	MOVQ      $0x00000001, DI
+	SHLXQ     SI, DI, DI
+	DECQ      DI
+	KMOVW     DI, K1
+	VMOVUPS.Z (DX)(BX*1), K1, Z1
+	VMINPS    Z0, Z1, Z2
+	VMINPS    Z1, Z2, Z1
+	VPORD     Z2, Z1, Z1
+	VMOVUPS   Z1, K1, (AX)(BX*1)
+	LEAQ      (BX)(SI*4), BX
+	SUBQ      SI, CX
+	PCALIGN   $0x40
+
+MinVSAVX512_stream:
+	CMPQ       CX, $0x00000040
+	JL         MinVSAVX512_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Z1
+	VMINPS     Z0, Z1, Z2
+	VMINPS     Z1, Z2, Z1
+	VPORD      Z2, Z1, Z1
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Z2
+	VMINPS     Z0, Z2, Z3
+	VMINPS     Z2, Z3, Z2
+	VPORD      Z3, Z2, Z2
+	PREFETCHT0 4224(DX)(BX*1)
+	VMOVUPS    128(DX)(BX*1), Z3
+	VMINPS     Z0, Z3, Z4
+	VMINPS     Z3, Z4, Z3
+	VPORD      Z4, Z3, Z3
+	PREFETCHT0 4288(DX)(BX*1)
+	VMOVUPS    192(DX)(BX*1), Z4
+	VMINPS     Z0, Z4, Z5
+	VMINPS     Z4, Z5, Z4
+	VPORD      Z5, Z4, Z4
+	VMOVNTPS   Z1, (AX)(BX*1)
+	VMOVNTPS   Z2, 64(AX)(BX*1)
+	VMOVNTPS   Z3, 128(AX)(BX*1)
+	VMOVNTPS   Z4, 192(AX)(BX*1)
+	ADDQ       $0x00000100, BX
+	SUBQ       $0x00000040, CX
+	JMP        MinVSAVX512_stream
+
+MinVSAVX512_fence:
+	SFENCE
+	JMP MinVSAVX512_loop4
+
 // func MinVSAVX2(dst []float32, x []float32, s float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·MinVSAVX2(SB), NOSPLIT, $0-52
 	MOVQ         dst_base+0(FP), AX
 	MOVQ         dst_len+8(FP), CX
 	MOVQ         x_base+24(FP), DX
 	VBROADCASTSS s+48(FP), Y0
 	XORQ         BX, BX
+	IMUL3Q       $0x08, CX, SI
+	CMPQ         SI, ·streamMinBytes+0(SB)
+	JAE          MinVSAVX2_long
 
 	// Four vectors per iteration.
+	PCALIGN $0x40
+
 MinVSAVX2_loop4:
 	CMPQ    CX, $0x00000020
 	JL      MinVSAVX2_loop1
@@ -1735,3 +3366,62 @@ MinVSAVX2_tail:
 MinVSAVX2_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+MinVSAVX2_long:
+	CMPQ       AX, DX
+	JE         MinVSAVX2_loop4
+	TESTQ      $0x00000003, AX
+	JNZ        MinVSAVX2_loop4
+	MOVQ       AX, SI
+	NEGQ       SI
+	ANDQ       $0x0000001f, SI
+	SHRQ       $0x02, SI
+	JZ         MinVSAVX2_stream
+	LEAQ       arithc_tailmask<>+0(SB), DI
+	MOVQ       $0x00000008, R8
+	SUBQ       SI, R8
+	VMOVUPS    (DI)(R8*4), Y2
+	VMASKMOVPS (DX)(BX*1), Y2, Y1
+	VMINPS     Y0, Y1, Y3
+	VMINPS     Y1, Y3, Y1
+	VORPS      Y3, Y1, Y1
+	VMASKMOVPS Y1, Y2, (AX)(BX*1)
+	LEAQ       (BX)(SI*4), BX
+	SUBQ       SI, CX
+	PCALIGN    $0x40
+
+MinVSAVX2_stream:
+	CMPQ       CX, $0x00000020
+	JL         MinVSAVX2_fence
+	PREFETCHT0 4096(DX)(BX*1)
+	VMOVUPS    (DX)(BX*1), Y1
+	VMINPS     Y0, Y1, Y2
+	VMINPS     Y1, Y2, Y1
+	VORPS      Y2, Y1, Y1
+	PREFETCHT0 4128(DX)(BX*1)
+	VMOVUPS    32(DX)(BX*1), Y2
+	VMINPS     Y0, Y2, Y3
+	VMINPS     Y2, Y3, Y2
+	VORPS      Y3, Y2, Y2
+	PREFETCHT0 4160(DX)(BX*1)
+	VMOVUPS    64(DX)(BX*1), Y3
+	VMINPS     Y0, Y3, Y4
+	VMINPS     Y3, Y4, Y3
+	VORPS      Y4, Y3, Y3
+	PREFETCHT0 4192(DX)(BX*1)
+	VMOVUPS    96(DX)(BX*1), Y4
+	VMINPS     Y0, Y4, Y5
+	VMINPS     Y4, Y5, Y4
+	VORPS      Y5, Y4, Y4
+	VMOVNTPS   Y1, (AX)(BX*1)
+	VMOVNTPS   Y2, 32(AX)(BX*1)
+	VMOVNTPS   Y3, 64(AX)(BX*1)
+	VMOVNTPS   Y4, 96(AX)(BX*1)
+	ADDQ       $0x00000080, BX
+	SUBQ       $0x00000020, CX
+	JMP        MinVSAVX2_stream
+
+MinVSAVX2_fence:
+	SFENCE
+	JMP MinVSAVX2_loop4

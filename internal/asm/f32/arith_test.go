@@ -84,14 +84,14 @@ var arithSpecials = []float32{
 }
 
 // arithCheck runs k over n elements of dst, x and y at offset off inside
-// guarded buffers (dst may be x or y when alias is "x" or "y") and compares
-// the bits with the reference.
+// guarded buffers that start at a 64-byte boundary (dst may be x or y when
+// alias is "x" or "y") and compares the bits with the reference.
 func arithCheck(t *testing.T, k arithKernel, x, y []float32, s float32, off int, alias string) {
 	t.Helper()
 	n := len(x)
 	const guard = 37
 	buf := func(v []float32) []float32 {
-		b := make([]float32, off+n+guard)
+		b := alignedBuf(off + n + guard)
 		for i := range b {
 			b[i] = math.Float32frombits(0x7fbadbad)
 		}

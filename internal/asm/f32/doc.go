@@ -64,6 +64,20 @@
 // merge), so NaN payloads and the order of ±0 match. The optim set runs the
 // fused Adam update one instruction per Go operation, in the same order.
 //
+// # Streaming stores and prefetching
+//
+// The math, arith, rectifier and square-root kernels write dst with
+// non-temporal stores (VMOVNTPS) when a call touches at least 96 MiB (4
+// bytes per element of each slice; see streamMinBytes for the measurements):
+// an ordinary store to a line that is not cached reads it first, which a
+// streaming store does not, but leaves the line out of the cache, where a
+// following operation on a smaller slice would find it. A streaming call
+// stores a head under a mask (or, for the rectifier and square root, one
+// ordinary vector) up to a vector-aligned address, streams the rest and
+// fences (SFENCE) before the tail. Calls in place store as usual. Either way
+// the values are the same, bit for bit. The streaming loops, and the ordinary
+// loops of the AVX-512 math kernels, also prefetch their sources 4 KiB ahead.
+//
 // # Selection and the noasm build
 //
 // [HasAVX512] and [HasAVX2] report whether the running CPU and OS support the

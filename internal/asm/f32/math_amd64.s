@@ -5,7 +5,7 @@
 #include "textflag.h"
 
 // func ExpAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·ExpAVX512(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -23,10 +23,17 @@ TEXT ·ExpAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS mathc_ln2lo<>+0(SB), Z10
 	VMOVUPS mathc_log2e<>+0(SB), Z11
 	VMOVUPS mathc_one<>+0(SB), Z12
+	IMUL3Q  $0x08, DX, BX
+	CMPQ    BX, ·streamMinBytes+0(SB)
+	JAE     ExpAVX512_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 ExpAVX512_loop:
 	CMPQ         DX, $0x00000010
 	JL           ExpAVX512_tail
+	PREFETCHT0   4096(CX)
 	VMOVUPS      (CX), Z13
 	VMINPS       Z13, Z7, Z13
 	VMAXPS       Z13, Z8, Z13
@@ -51,6 +58,7 @@ ExpAVX512_loop:
 	SUBQ         $0x00000010, DX
 	JMP          ExpAVX512_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 ExpAVX512_tail:
 	TESTQ        DX, DX
 	JE           ExpAVX512_done
@@ -81,6 +89,77 @@ ExpAVX512_tail:
 ExpAVX512_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+ExpAVX512_long:
+	CMPQ         AX, CX
+	JE           ExpAVX512_loop
+	TESTQ        $0x00000003, AX
+	JNZ          ExpAVX512_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000003f, BX
+	SHRQ         $0x02, BX
+	JZ           ExpAVX512_stream
+	MOVQ         $0x00000001, SI
+	SHLXQ        BX, SI, SI
+	DECQ         SI
+	KMOVW        SI, K1
+	VMOVUPS.Z    (CX), K1, Z13
+	VMINPS       Z13, Z7, Z13
+	VMAXPS       Z13, Z8, Z13
+	VMOVAPS      Z11, Z14
+	VFMADD213PS  Z0, Z13, Z14
+	VSUBPS       Z0, Z14, Z14
+	VFNMADD231PS Z9, Z14, Z13
+	VFNMADD231PS Z10, Z14, Z13
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  Z5, Z13, Z15
+	VFMADD213PS  Z4, Z13, Z15
+	VFMADD213PS  Z3, Z13, Z15
+	VFMADD213PS  Z2, Z13, Z15
+	VFMADD213PS  Z1, Z13, Z15
+	VMULPS       Z13, Z13, Z16
+	VADDPS       Z12, Z13, Z13
+	VFMADD231PS  Z15, Z16, Z13
+	VSCALEFPS    Z14, Z13, Z13
+	VMOVUPS      Z13, K1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+ExpAVX512_stream:
+	CMPQ         DX, $0x00000010
+	JL           ExpAVX512_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Z13
+	VMINPS       Z13, Z7, Z13
+	VMAXPS       Z13, Z8, Z13
+	VMOVAPS      Z11, Z14
+	VFMADD213PS  Z0, Z13, Z14
+	VSUBPS       Z0, Z14, Z14
+	VFNMADD231PS Z9, Z14, Z13
+	VFNMADD231PS Z10, Z14, Z13
+	VMOVAPS      Z6, Z15
+	VFMADD213PS  Z5, Z13, Z15
+	VFMADD213PS  Z4, Z13, Z15
+	VFMADD213PS  Z3, Z13, Z15
+	VFMADD213PS  Z2, Z13, Z15
+	VFMADD213PS  Z1, Z13, Z15
+	VMULPS       Z13, Z13, Z16
+	VADDPS       Z12, Z13, Z13
+	VFMADD231PS  Z15, Z16, Z13
+	VSCALEFPS    Z14, Z13, Z13
+	VMOVNTPS     Z13, (AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000010, DX
+	JMP          ExpAVX512_stream
+
+ExpAVX512_fence:
+	SFENCE
+	JMP ExpAVX512_loop
 
 DATA mathc_magic<>+0(SB)/4, $0x4b400000
 DATA mathc_magic<>+4(SB)/4, $0x4b400000
@@ -317,11 +396,17 @@ DATA mathc_one<>+60(SB)/4, $0x3f800000
 GLOBL mathc_one<>(SB), RODATA|NOPTR, $64
 
 // func ExpAVX2(dst []float32, x []float32)
-// Requires: AVX, AVX2, FMA3
+// Requires: AVX, AVX2, FMA3, MMX+
 TEXT ·ExpAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	IMUL3Q $0x08, DX, BX
+	CMPQ   BX, ·streamMinBytes+0(SB)
+	JAE    ExpAVX2_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 ExpAVX2_loop:
 	CMPQ         DX, $0x00000008
@@ -360,6 +445,7 @@ ExpAVX2_loop:
 	SUBQ         $0x00000008, DX
 	JMP          ExpAVX2_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 ExpAVX2_tail:
 	TESTQ        DX, DX
 	JE           ExpAVX2_done
@@ -401,6 +487,97 @@ ExpAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+ExpAVX2_long:
+	CMPQ         AX, CX
+	JE           ExpAVX2_loop
+	TESTQ        $0x00000003, AX
+	JNZ          ExpAVX2_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000001f, BX
+	SHRQ         $0x02, BX
+	JZ           ExpAVX2_stream
+	LEAQ         mathc_tailmask<>+0(SB), SI
+	MOVQ         $0x00000008, DI
+	SUBQ         BX, DI
+	VMOVUPS      (SI)(DI*4), Y1
+	VMASKMOVPS   (CX), Y1, Y0
+	VMOVUPS      mathc_exphi<>+0(SB), Y2
+	VMINPS       Y0, Y2, Y0
+	VMOVUPS      mathc_explo<>+0(SB), Y2
+	VMAXPS       Y0, Y2, Y0
+	VMOVUPS      mathc_log2e<>+0(SB), Y2
+	VFMADD213PS  mathc_magic<>+0(SB), Y0, Y2
+	VSUBPS       mathc_magic<>+0(SB), Y2, Y3
+	VFNMADD231PS mathc_ln2hi<>+0(SB), Y3, Y0
+	VFNMADD231PS mathc_ln2lo<>+0(SB), Y3, Y0
+	VMOVUPS      mathc_exp5<>+0(SB), Y3
+	VFMADD213PS  mathc_exp4<>+0(SB), Y0, Y3
+	VFMADD213PS  mathc_exp3<>+0(SB), Y0, Y3
+	VFMADD213PS  mathc_exp2<>+0(SB), Y0, Y3
+	VFMADD213PS  mathc_exp1<>+0(SB), Y0, Y3
+	VFMADD213PS  mathc_exp0<>+0(SB), Y0, Y3
+	VMULPS       Y0, Y0, Y4
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VFMADD231PS  Y3, Y4, Y0
+	VPSUBD       mathc_magic<>+0(SB), Y2, Y2
+	VPSRAD       $0x01, Y2, Y3
+	VPSUBD       Y3, Y2, Y2
+	VPADDD       mathc_bias<>+0(SB), Y3, Y3
+	VPADDD       mathc_bias<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y3, Y3
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y3, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VMASKMOVPS   Y0, Y1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+ExpAVX2_stream:
+	CMPQ         DX, $0x00000008
+	JL           ExpAVX2_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Y0
+	VMOVUPS      mathc_exphi<>+0(SB), Y1
+	VMINPS       Y0, Y1, Y0
+	VMOVUPS      mathc_explo<>+0(SB), Y1
+	VMAXPS       Y0, Y1, Y0
+	VMOVUPS      mathc_log2e<>+0(SB), Y1
+	VFMADD213PS  mathc_magic<>+0(SB), Y0, Y1
+	VSUBPS       mathc_magic<>+0(SB), Y1, Y2
+	VFNMADD231PS mathc_ln2hi<>+0(SB), Y2, Y0
+	VFNMADD231PS mathc_ln2lo<>+0(SB), Y2, Y0
+	VMOVUPS      mathc_exp5<>+0(SB), Y2
+	VFMADD213PS  mathc_exp4<>+0(SB), Y0, Y2
+	VFMADD213PS  mathc_exp3<>+0(SB), Y0, Y2
+	VFMADD213PS  mathc_exp2<>+0(SB), Y0, Y2
+	VFMADD213PS  mathc_exp1<>+0(SB), Y0, Y2
+	VFMADD213PS  mathc_exp0<>+0(SB), Y0, Y2
+	VMULPS       Y0, Y0, Y3
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VFMADD231PS  Y2, Y3, Y0
+	VPSUBD       mathc_magic<>+0(SB), Y1, Y1
+	VPSRAD       $0x01, Y1, Y2
+	VPSUBD       Y2, Y1, Y1
+	VPADDD       mathc_bias<>+0(SB), Y2, Y2
+	VPADDD       mathc_bias<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y2, Y2
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y2, Y0, Y0
+	VMULPS       Y1, Y0, Y0
+	VMOVNTPS     Y0, (AX)
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, AX
+	SUBQ         $0x00000008, DX
+	JMP          ExpAVX2_stream
+
+ExpAVX2_fence:
+	SFENCE
+	JMP ExpAVX2_loop
+
 DATA mathc_bias<>+0(SB)/4, $0x0000007f
 DATA mathc_bias<>+4(SB)/4, $0x0000007f
 DATA mathc_bias<>+8(SB)/4, $0x0000007f
@@ -438,7 +615,7 @@ DATA mathc_tailmask<>+60(SB)/4, $0x00000000
 GLOBL mathc_tailmask<>(SB), RODATA|NOPTR, $64
 
 // func LogAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·LogAVX512(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -459,51 +636,59 @@ TEXT ·LogAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS mathc_log8<>+0(SB), Z13
 	VMOVUPS mathc_logoff<>+0(SB), Z14
 	VMOVUPS mathc_mant<>+0(SB), Z15
+	IMUL3Q  $0x08, DX, BX
+	CMPQ    BX, ·streamMinBytes+0(SB)
+	JAE     LogAVX512_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 LogAVX512_loop:
 	CMPQ        DX, $0x00000010
 	JL          LogAVX512_tail
+	PREFETCHT0  4096(CX)
 	VMOVUPS     (CX), Z16
 	VCMPPS      $0x01, mathc_tiny<>+0(SB), Z16, K1
 	VMULPS      mathc_p23<>+0(SB), Z16, Z17
-	VBLENDMPS   Z17, Z16, K1, Z18
-	VBLENDMPS   Z2, Z0, K1, Z19
-	VPADDD      Z14, Z18, Z17
-	VPSRLD      $0x17, Z17, Z28
-	VPSUBD      Z1, Z28, Z28
-	VCVTDQ2PS   Z28, Z28
-	VSUBPS      Z19, Z28, Z28
+	VBLENDMPS   Z17, Z16, K1, Z17
+	VMOVUPS.Z   Z2, K1, Z18
+	VPADDD      Z14, Z17, Z17
+	VPSRLD      $0x17, Z17, Z19
+	VPSUBD      Z1, Z19, Z19
+	VCVTDQ2PS   Z19, Z19
+	VSUBPS      Z18, Z19, Z19
 	VPANDD      Z15, Z17, Z17
 	VPADDD      mathc_sqrthalf<>+0(SB), Z17, Z17
 	VSUBPS      mathc_one<>+0(SB), Z17, Z17
-	VMULPS      Z17, Z17, Z29
-	VMOVAPS     Z13, Z30
-	VFMADD213PS Z12, Z17, Z30
-	VFMADD213PS Z11, Z17, Z30
-	VFMADD213PS Z10, Z17, Z30
-	VFMADD213PS Z9, Z17, Z30
-	VFMADD213PS Z8, Z17, Z30
-	VFMADD213PS Z7, Z17, Z30
-	VFMADD213PS Z6, Z17, Z30
-	VFMADD213PS Z5, Z17, Z30
-	VMULPS      Z17, Z30, Z30
-	VMULPS      Z29, Z30, Z30
-	VFMADD231PS Z4, Z28, Z30
-	VFMADD231PS mathc_mhalf<>+0(SB), Z29, Z30
-	VADDPS      Z30, Z17, Z17
-	VFMADD231PS Z3, Z28, Z17
+	VMULPS      Z17, Z17, Z18
+	VMOVAPS     Z13, Z20
+	VFMADD213PS Z12, Z17, Z20
+	VFMADD213PS Z11, Z17, Z20
+	VFMADD213PS Z10, Z17, Z20
+	VFMADD213PS Z9, Z17, Z20
+	VFMADD213PS Z8, Z17, Z20
+	VFMADD213PS Z7, Z17, Z20
+	VFMADD213PS Z6, Z17, Z20
+	VFMADD213PS Z5, Z17, Z20
+	VMULPS      Z17, Z20, Z20
+	VMULPS      Z18, Z20, Z20
+	VFMADD231PS Z4, Z19, Z20
+	VFMADD231PS mathc_mhalf<>+0(SB), Z18, Z20
+	VADDPS      Z20, Z17, Z17
+	VFMADD231PS Z3, Z19, Z17
 	VCMPPS      $0x00, Z0, Z16, K1
-	VBLENDMPS   mathc_ninf<>+0(SB), Z17, K1, Z20
+	VBLENDMPS   mathc_ninf<>+0(SB), Z17, K1, Z17
 	VCMPPS      $0x01, Z0, Z16, K1
-	VBLENDMPS   mathc_nan<>+0(SB), Z20, K1, Z21
+	VBLENDMPS   mathc_nan<>+0(SB), Z17, K1, Z17
 	VCMPPS      $0x06, mathc_max<>+0(SB), Z16, K1
-	VBLENDMPS   Z16, Z21, K1, Z22
-	VMOVUPS     Z22, (AX)
+	VBLENDMPS   Z16, Z17, K1, Z17
+	VMOVUPS     Z17, (AX)
 	ADDQ        $0x00000040, CX
 	ADDQ        $0x00000040, AX
 	SUBQ        $0x00000010, DX
 	JMP         LogAVX512_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 LogAVX512_tail:
 	TESTQ       DX, DX
 	JE          LogAVX512_done
@@ -514,14 +699,14 @@ LogAVX512_tail:
 	VMOVUPS.Z   (CX), K1, Z16
 	VCMPPS      $0x01, mathc_tiny<>+0(SB), Z16, K2
 	VMULPS      mathc_p23<>+0(SB), Z16, Z17
-	VBLENDMPS   Z17, Z16, K2, Z23
-	VBLENDMPS   Z2, Z0, K2, Z24
-	VPADDD      Z14, Z23, Z2
-	VPSRLD      $0x17, Z2, Z14
-	VPSUBD      Z1, Z14, Z14
-	VCVTDQ2PS   Z14, Z1
-	VSUBPS      Z24, Z1, Z1
-	VPANDD      Z15, Z2, Z2
+	VBLENDMPS   Z17, Z16, K2, Z17
+	VMOVUPS.Z   Z2, K2, Z2
+	VPADDD      Z14, Z17, Z14
+	VPSRLD      $0x17, Z14, Z17
+	VPSUBD      Z1, Z17, Z17
+	VCVTDQ2PS   Z17, Z1
+	VSUBPS      Z2, Z1, Z1
+	VPANDD      Z15, Z14, Z2
 	VPADDD      mathc_sqrthalf<>+0(SB), Z2, Z2
 	VSUBPS      mathc_one<>+0(SB), Z2, Z2
 	VMULPS      Z2, Z2, Z14
@@ -541,16 +726,121 @@ LogAVX512_tail:
 	VADDPS      Z13, Z2, Z2
 	VFMADD231PS Z3, Z1, Z2
 	VCMPPS      $0x00, Z0, Z16, K2
-	VBLENDMPS   mathc_ninf<>+0(SB), Z2, K2, Z25
+	VBLENDMPS   mathc_ninf<>+0(SB), Z2, K2, Z2
 	VCMPPS      $0x01, Z0, Z16, K2
-	VBLENDMPS   mathc_nan<>+0(SB), Z25, K2, Z26
+	VBLENDMPS   mathc_nan<>+0(SB), Z2, K2, Z2
 	VCMPPS      $0x06, mathc_max<>+0(SB), Z16, K2
-	VBLENDMPS   Z16, Z26, K2, Z27
-	VMOVUPS     Z27, K1, (AX)
+	VBLENDMPS   Z16, Z2, K2, Z2
+	VMOVUPS     Z2, K1, (AX)
 
 LogAVX512_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+LogAVX512_long:
+	CMPQ        AX, CX
+	JE          LogAVX512_loop
+	TESTQ       $0x00000003, AX
+	JNZ         LogAVX512_loop
+	MOVQ        AX, BX
+	NEGQ        BX
+	ANDQ        $0x0000003f, BX
+	SHRQ        $0x02, BX
+	JZ          LogAVX512_stream
+	MOVQ        $0x00000001, SI
+	SHLXQ       BX, SI, SI
+	DECQ        SI
+	KMOVW       SI, K1
+	VMOVUPS.Z   (CX), K1, Z16
+	VCMPPS      $0x01, mathc_tiny<>+0(SB), Z16, K2
+	VMULPS      mathc_p23<>+0(SB), Z16, Z17
+	VBLENDMPS   Z17, Z16, K2, Z17
+	VMOVUPS.Z   Z2, K2, Z18
+	VPADDD      Z14, Z17, Z17
+	VPSRLD      $0x17, Z17, Z19
+	VPSUBD      Z1, Z19, Z19
+	VCVTDQ2PS   Z19, Z19
+	VSUBPS      Z18, Z19, Z19
+	VPANDD      Z15, Z17, Z17
+	VPADDD      mathc_sqrthalf<>+0(SB), Z17, Z17
+	VSUBPS      mathc_one<>+0(SB), Z17, Z17
+	VMULPS      Z17, Z17, Z18
+	VMOVAPS     Z13, Z20
+	VFMADD213PS Z12, Z17, Z20
+	VFMADD213PS Z11, Z17, Z20
+	VFMADD213PS Z10, Z17, Z20
+	VFMADD213PS Z9, Z17, Z20
+	VFMADD213PS Z8, Z17, Z20
+	VFMADD213PS Z7, Z17, Z20
+	VFMADD213PS Z6, Z17, Z20
+	VFMADD213PS Z5, Z17, Z20
+	VMULPS      Z17, Z20, Z20
+	VMULPS      Z18, Z20, Z20
+	VFMADD231PS Z4, Z19, Z20
+	VFMADD231PS mathc_mhalf<>+0(SB), Z18, Z20
+	VADDPS      Z20, Z17, Z17
+	VFMADD231PS Z3, Z19, Z17
+	VCMPPS      $0x00, Z0, Z16, K2
+	VBLENDMPS   mathc_ninf<>+0(SB), Z17, K2, Z17
+	VCMPPS      $0x01, Z0, Z16, K2
+	VBLENDMPS   mathc_nan<>+0(SB), Z17, K2, Z17
+	VCMPPS      $0x06, mathc_max<>+0(SB), Z16, K2
+	VBLENDMPS   Z16, Z17, K2, Z17
+	VMOVUPS     Z17, K1, (AX)
+	LEAQ        (CX)(BX*4), CX
+	LEAQ        (AX)(BX*4), AX
+	SUBQ        BX, DX
+	PCALIGN     $0x40
+
+LogAVX512_stream:
+	CMPQ        DX, $0x00000010
+	JL          LogAVX512_fence
+	PREFETCHT0  4096(CX)
+	VMOVUPS     (CX), Z16
+	VCMPPS      $0x01, mathc_tiny<>+0(SB), Z16, K1
+	VMULPS      mathc_p23<>+0(SB), Z16, Z17
+	VBLENDMPS   Z17, Z16, K1, Z17
+	VMOVUPS.Z   Z2, K1, Z18
+	VPADDD      Z14, Z17, Z17
+	VPSRLD      $0x17, Z17, Z19
+	VPSUBD      Z1, Z19, Z19
+	VCVTDQ2PS   Z19, Z19
+	VSUBPS      Z18, Z19, Z19
+	VPANDD      Z15, Z17, Z17
+	VPADDD      mathc_sqrthalf<>+0(SB), Z17, Z17
+	VSUBPS      mathc_one<>+0(SB), Z17, Z17
+	VMULPS      Z17, Z17, Z18
+	VMOVAPS     Z13, Z20
+	VFMADD213PS Z12, Z17, Z20
+	VFMADD213PS Z11, Z17, Z20
+	VFMADD213PS Z10, Z17, Z20
+	VFMADD213PS Z9, Z17, Z20
+	VFMADD213PS Z8, Z17, Z20
+	VFMADD213PS Z7, Z17, Z20
+	VFMADD213PS Z6, Z17, Z20
+	VFMADD213PS Z5, Z17, Z20
+	VMULPS      Z17, Z20, Z20
+	VMULPS      Z18, Z20, Z20
+	VFMADD231PS Z4, Z19, Z20
+	VFMADD231PS mathc_mhalf<>+0(SB), Z18, Z20
+	VADDPS      Z20, Z17, Z17
+	VFMADD231PS Z3, Z19, Z17
+	VCMPPS      $0x00, Z0, Z16, K1
+	VBLENDMPS   mathc_ninf<>+0(SB), Z17, K1, Z17
+	VCMPPS      $0x01, Z0, Z16, K1
+	VBLENDMPS   mathc_nan<>+0(SB), Z17, K1, Z17
+	VCMPPS      $0x06, mathc_max<>+0(SB), Z16, K1
+	VBLENDMPS   Z16, Z17, K1, Z17
+	VMOVNTPS    Z17, (AX)
+	ADDQ        $0x00000040, CX
+	ADDQ        $0x00000040, AX
+	SUBQ        $0x00000010, DX
+	JMP         LogAVX512_stream
+
+LogAVX512_fence:
+	SFENCE
+	JMP LogAVX512_loop
 
 DATA mathc_zero<>+0(SB)/4, $0x00000000
 DATA mathc_zero<>+4(SB)/4, $0x00000000
@@ -913,11 +1203,17 @@ DATA mathc_max<>+60(SB)/4, $0x7f7fffff
 GLOBL mathc_max<>(SB), RODATA|NOPTR, $64
 
 // func LogAVX2(dst []float32, x []float32)
-// Requires: AVX, AVX2, FMA3
+// Requires: AVX, AVX2, FMA3, MMX+
 TEXT ·LogAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	IMUL3Q $0x08, DX, BX
+	CMPQ   BX, ·streamMinBytes+0(SB)
+	JAE    LogAVX2_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 LogAVX2_loop:
 	CMPQ        DX, $0x00000008
@@ -926,8 +1222,7 @@ LogAVX2_loop:
 	VCMPPS      $0x01, mathc_tiny<>+0(SB), Y0, Y1
 	VMULPS      mathc_p23<>+0(SB), Y0, Y2
 	VBLENDVPS   Y1, Y2, Y0, Y2
-	VMOVUPS     mathc_zero<>+0(SB), Y3
-	VBLENDVPS   Y1, mathc_f23<>+0(SB), Y3, Y1
+	VANDPS      mathc_f23<>+0(SB), Y1, Y1
 	VPADDD      mathc_logoff<>+0(SB), Y2, Y2
 	VPSRLD      $0x17, Y2, Y3
 	VPSUBD      mathc_bias<>+0(SB), Y3, Y3
@@ -957,13 +1252,14 @@ LogAVX2_loop:
 	VCMPPS      $0x01, mathc_zero<>+0(SB), Y0, Y2
 	VBLENDVPS   Y2, mathc_nan<>+0(SB), Y1, Y1
 	VCMPPS      $0x06, mathc_max<>+0(SB), Y0, Y2
-	VBLENDVPS   Y2, Y0, Y1, Y0
-	VMOVUPS     Y0, (AX)
+	VBLENDVPS   Y2, Y0, Y1, Y1
+	VMOVUPS     Y1, (AX)
 	ADDQ        $0x00000020, CX
 	ADDQ        $0x00000020, AX
 	SUBQ        $0x00000008, DX
 	JMP         LogAVX2_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 LogAVX2_tail:
 	TESTQ       DX, DX
 	JE          LogAVX2_done
@@ -975,8 +1271,7 @@ LogAVX2_tail:
 	VCMPPS      $0x01, mathc_tiny<>+0(SB), Y0, Y2
 	VMULPS      mathc_p23<>+0(SB), Y0, Y3
 	VBLENDVPS   Y2, Y3, Y0, Y3
-	VMOVUPS     mathc_zero<>+0(SB), Y4
-	VBLENDVPS   Y2, mathc_f23<>+0(SB), Y4, Y2
+	VANDPS      mathc_f23<>+0(SB), Y2, Y2
 	VPADDD      mathc_logoff<>+0(SB), Y3, Y3
 	VPSRLD      $0x17, Y3, Y4
 	VPSUBD      mathc_bias<>+0(SB), Y4, Y4
@@ -1006,15 +1301,120 @@ LogAVX2_tail:
 	VCMPPS      $0x01, mathc_zero<>+0(SB), Y0, Y3
 	VBLENDVPS   Y3, mathc_nan<>+0(SB), Y2, Y2
 	VCMPPS      $0x06, mathc_max<>+0(SB), Y0, Y3
-	VBLENDVPS   Y3, Y0, Y2, Y0
-	VMASKMOVPS  Y0, Y1, (AX)
+	VBLENDVPS   Y3, Y0, Y2, Y2
+	VMASKMOVPS  Y2, Y1, (AX)
 
 LogAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+LogAVX2_long:
+	CMPQ        AX, CX
+	JE          LogAVX2_loop
+	TESTQ       $0x00000003, AX
+	JNZ         LogAVX2_loop
+	MOVQ        AX, BX
+	NEGQ        BX
+	ANDQ        $0x0000001f, BX
+	SHRQ        $0x02, BX
+	JZ          LogAVX2_stream
+	LEAQ        mathc_tailmask<>+0(SB), SI
+	MOVQ        $0x00000008, DI
+	SUBQ        BX, DI
+	VMOVUPS     (SI)(DI*4), Y1
+	VMASKMOVPS  (CX), Y1, Y0
+	VCMPPS      $0x01, mathc_tiny<>+0(SB), Y0, Y2
+	VMULPS      mathc_p23<>+0(SB), Y0, Y3
+	VBLENDVPS   Y2, Y3, Y0, Y3
+	VANDPS      mathc_f23<>+0(SB), Y2, Y2
+	VPADDD      mathc_logoff<>+0(SB), Y3, Y3
+	VPSRLD      $0x17, Y3, Y4
+	VPSUBD      mathc_bias<>+0(SB), Y4, Y4
+	VCVTDQ2PS   Y4, Y4
+	VSUBPS      Y2, Y4, Y4
+	VANDPS      mathc_mant<>+0(SB), Y3, Y2
+	VPADDD      mathc_sqrthalf<>+0(SB), Y2, Y2
+	VSUBPS      mathc_one<>+0(SB), Y2, Y2
+	VMULPS      Y2, Y2, Y3
+	VMOVUPS     mathc_log8<>+0(SB), Y5
+	VFMADD213PS mathc_log7<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log6<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log5<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log4<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log3<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log2<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log1<>+0(SB), Y2, Y5
+	VFMADD213PS mathc_log0<>+0(SB), Y2, Y5
+	VMULPS      Y2, Y5, Y5
+	VMULPS      Y3, Y5, Y5
+	VFMADD231PS mathc_ln2lo<>+0(SB), Y4, Y5
+	VFMADD231PS mathc_mhalf<>+0(SB), Y3, Y5
+	VADDPS      Y5, Y2, Y2
+	VFMADD231PS mathc_ln2hi<>+0(SB), Y4, Y2
+	VCMPPS      $0x00, mathc_zero<>+0(SB), Y0, Y3
+	VBLENDVPS   Y3, mathc_ninf<>+0(SB), Y2, Y2
+	VCMPPS      $0x01, mathc_zero<>+0(SB), Y0, Y3
+	VBLENDVPS   Y3, mathc_nan<>+0(SB), Y2, Y2
+	VCMPPS      $0x06, mathc_max<>+0(SB), Y0, Y3
+	VBLENDVPS   Y3, Y0, Y2, Y2
+	VMASKMOVPS  Y2, Y1, (AX)
+	LEAQ        (CX)(BX*4), CX
+	LEAQ        (AX)(BX*4), AX
+	SUBQ        BX, DX
+	PCALIGN     $0x40
+
+LogAVX2_stream:
+	CMPQ        DX, $0x00000008
+	JL          LogAVX2_fence
+	PREFETCHT0  4096(CX)
+	VMOVUPS     (CX), Y0
+	VCMPPS      $0x01, mathc_tiny<>+0(SB), Y0, Y1
+	VMULPS      mathc_p23<>+0(SB), Y0, Y2
+	VBLENDVPS   Y1, Y2, Y0, Y2
+	VANDPS      mathc_f23<>+0(SB), Y1, Y1
+	VPADDD      mathc_logoff<>+0(SB), Y2, Y2
+	VPSRLD      $0x17, Y2, Y3
+	VPSUBD      mathc_bias<>+0(SB), Y3, Y3
+	VCVTDQ2PS   Y3, Y3
+	VSUBPS      Y1, Y3, Y3
+	VANDPS      mathc_mant<>+0(SB), Y2, Y1
+	VPADDD      mathc_sqrthalf<>+0(SB), Y1, Y1
+	VSUBPS      mathc_one<>+0(SB), Y1, Y1
+	VMULPS      Y1, Y1, Y2
+	VMOVUPS     mathc_log8<>+0(SB), Y4
+	VFMADD213PS mathc_log7<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log6<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log5<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log4<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log3<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log2<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log1<>+0(SB), Y1, Y4
+	VFMADD213PS mathc_log0<>+0(SB), Y1, Y4
+	VMULPS      Y1, Y4, Y4
+	VMULPS      Y2, Y4, Y4
+	VFMADD231PS mathc_ln2lo<>+0(SB), Y3, Y4
+	VFMADD231PS mathc_mhalf<>+0(SB), Y2, Y4
+	VADDPS      Y4, Y1, Y1
+	VFMADD231PS mathc_ln2hi<>+0(SB), Y3, Y1
+	VCMPPS      $0x00, mathc_zero<>+0(SB), Y0, Y2
+	VBLENDVPS   Y2, mathc_ninf<>+0(SB), Y1, Y1
+	VCMPPS      $0x01, mathc_zero<>+0(SB), Y0, Y2
+	VBLENDVPS   Y2, mathc_nan<>+0(SB), Y1, Y1
+	VCMPPS      $0x06, mathc_max<>+0(SB), Y0, Y2
+	VBLENDVPS   Y2, Y0, Y1, Y1
+	VMOVNTPS    Y1, (AX)
+	ADDQ        $0x00000020, CX
+	ADDQ        $0x00000020, AX
+	SUBQ        $0x00000008, DX
+	JMP         LogAVX2_stream
+
+LogAVX2_fence:
+	SFENCE
+	JMP LogAVX2_loop
+
 // func TanhAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·TanhAVX512(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1035,10 +1435,17 @@ TEXT ·TanhAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS mathc_tanh0<>+0(SB), Z13
 	VMOVUPS mathc_tanh1<>+0(SB), Z14
 	VMOVUPS mathc_tanh2<>+0(SB), Z15
+	IMUL3Q  $0x08, DX, BX
+	CMPQ    BX, ·streamMinBytes+0(SB)
+	JAE     TanhAVX512_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 TanhAVX512_loop:
 	CMPQ         DX, $0x00000010
 	JL           TanhAVX512_tail
+	PREFETCHT0   4096(CX)
 	VMOVUPS      (CX), Z16
 	VPANDD       Z2, Z16, Z17
 	VPANDD       Z12, Z16, Z18
@@ -1065,22 +1472,23 @@ TanhAVX512_loop:
 	VFMADD213PS  Z5, Z16, Z19
 	VFMADD213PS  Z4, Z16, Z19
 	VFMADD213PS  Z3, Z16, Z19
-	VMULPS       Z16, Z16, Z23
+	VMULPS       Z16, Z16, Z21
 	VADDPS       Z0, Z16, Z16
-	VFMADD231PS  Z19, Z23, Z16
+	VFMADD231PS  Z19, Z21, Z16
 	VSCALEFPS    Z17, Z16, Z16
 	VADDPS       Z0, Z16, Z16
 	VMOVUPS      mathc_two<>+0(SB), Z17
 	VDIVPS       Z16, Z17, Z16
 	VSUBPS       Z16, Z0, Z16
-	VBLENDMPS    Z20, Z16, K1, Z21
-	VPORD        Z18, Z21, Z16
+	VBLENDMPS    Z20, Z16, K1, Z16
+	VPORD        Z18, Z16, Z16
 	VMOVUPS      Z16, (AX)
 	ADDQ         $0x00000040, CX
 	ADDQ         $0x00000040, AX
 	SUBQ         $0x00000010, DX
 	JMP          TanhAVX512_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 TanhAVX512_tail:
 	TESTQ        DX, DX
 	JE           TanhAVX512_done
@@ -1122,13 +1530,120 @@ TanhAVX512_tail:
 	VMOVUPS      mathc_two<>+0(SB), Z2
 	VDIVPS       Z1, Z2, Z1
 	VSUBPS       Z1, Z0, Z0
-	VBLENDMPS    Z18, Z0, K2, Z22
-	VPORD        Z12, Z22, Z0
+	VBLENDMPS    Z18, Z0, K2, Z0
+	VPORD        Z12, Z0, Z0
 	VMOVUPS      Z0, K1, (AX)
 
 TanhAVX512_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+TanhAVX512_long:
+	CMPQ         AX, CX
+	JE           TanhAVX512_loop
+	TESTQ        $0x00000003, AX
+	JNZ          TanhAVX512_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000003f, BX
+	SHRQ         $0x02, BX
+	JZ           TanhAVX512_stream
+	MOVQ         $0x00000001, SI
+	SHLXQ        BX, SI, SI
+	DECQ         SI
+	KMOVW        SI, K1
+	VMOVUPS.Z    (CX), K1, Z16
+	VPANDD       Z2, Z16, Z17
+	VPANDD       Z12, Z16, Z18
+	VCMPPS       $0x01, mathc_tanhlim<>+0(SB), Z17, K2
+	VMULPS       Z16, Z16, Z19
+	VMOVUPS      mathc_tanh4<>+0(SB), Z20
+	VFMADD213PS  mathc_tanh3<>+0(SB), Z19, Z20
+	VFMADD213PS  Z15, Z19, Z20
+	VFMADD213PS  Z14, Z19, Z20
+	VFMADD213PS  Z13, Z19, Z20
+	VMULPS       Z19, Z20, Z20
+	VFMADD213PS  Z16, Z16, Z20
+	VMOVUPS      mathc_tanhhi<>+0(SB), Z16
+	VMINPS       Z17, Z16, Z16
+	VADDPS       Z16, Z16, Z16
+	VMOVAPS      Z11, Z17
+	VFMADD213PS  Z1, Z16, Z17
+	VSUBPS       Z1, Z17, Z17
+	VFNMADD231PS Z9, Z17, Z16
+	VFNMADD231PS Z10, Z17, Z16
+	VMOVAPS      Z8, Z19
+	VFMADD213PS  Z7, Z16, Z19
+	VFMADD213PS  Z6, Z16, Z19
+	VFMADD213PS  Z5, Z16, Z19
+	VFMADD213PS  Z4, Z16, Z19
+	VFMADD213PS  Z3, Z16, Z19
+	VMULPS       Z16, Z16, Z21
+	VADDPS       Z0, Z16, Z16
+	VFMADD231PS  Z19, Z21, Z16
+	VSCALEFPS    Z17, Z16, Z16
+	VADDPS       Z0, Z16, Z16
+	VMOVUPS      mathc_two<>+0(SB), Z17
+	VDIVPS       Z16, Z17, Z16
+	VSUBPS       Z16, Z0, Z16
+	VBLENDMPS    Z20, Z16, K2, Z16
+	VPORD        Z18, Z16, Z16
+	VMOVUPS      Z16, K1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+TanhAVX512_stream:
+	CMPQ         DX, $0x00000010
+	JL           TanhAVX512_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Z16
+	VPANDD       Z2, Z16, Z17
+	VPANDD       Z12, Z16, Z18
+	VCMPPS       $0x01, mathc_tanhlim<>+0(SB), Z17, K1
+	VMULPS       Z16, Z16, Z19
+	VMOVUPS      mathc_tanh4<>+0(SB), Z20
+	VFMADD213PS  mathc_tanh3<>+0(SB), Z19, Z20
+	VFMADD213PS  Z15, Z19, Z20
+	VFMADD213PS  Z14, Z19, Z20
+	VFMADD213PS  Z13, Z19, Z20
+	VMULPS       Z19, Z20, Z20
+	VFMADD213PS  Z16, Z16, Z20
+	VMOVUPS      mathc_tanhhi<>+0(SB), Z16
+	VMINPS       Z17, Z16, Z16
+	VADDPS       Z16, Z16, Z16
+	VMOVAPS      Z11, Z17
+	VFMADD213PS  Z1, Z16, Z17
+	VSUBPS       Z1, Z17, Z17
+	VFNMADD231PS Z9, Z17, Z16
+	VFNMADD231PS Z10, Z17, Z16
+	VMOVAPS      Z8, Z19
+	VFMADD213PS  Z7, Z16, Z19
+	VFMADD213PS  Z6, Z16, Z19
+	VFMADD213PS  Z5, Z16, Z19
+	VFMADD213PS  Z4, Z16, Z19
+	VFMADD213PS  Z3, Z16, Z19
+	VMULPS       Z16, Z16, Z21
+	VADDPS       Z0, Z16, Z16
+	VFMADD231PS  Z19, Z21, Z16
+	VSCALEFPS    Z17, Z16, Z16
+	VADDPS       Z0, Z16, Z16
+	VMOVUPS      mathc_two<>+0(SB), Z17
+	VDIVPS       Z16, Z17, Z16
+	VSUBPS       Z16, Z0, Z16
+	VBLENDMPS    Z20, Z16, K1, Z16
+	VPORD        Z18, Z16, Z16
+	VMOVNTPS     Z16, (AX)
+	ADDQ         $0x00000040, CX
+	ADDQ         $0x00000040, AX
+	SUBQ         $0x00000010, DX
+	JMP          TanhAVX512_stream
+
+TanhAVX512_fence:
+	SFENCE
+	JMP TanhAVX512_loop
 
 DATA mathc_abs<>+0(SB)/4, $0x7fffffff
 DATA mathc_abs<>+4(SB)/4, $0x7fffffff
@@ -1311,11 +1826,17 @@ DATA mathc_two<>+60(SB)/4, $0x40000000
 GLOBL mathc_two<>(SB), RODATA|NOPTR, $64
 
 // func TanhAVX2(dst []float32, x []float32)
-// Requires: AVX, AVX2, FMA3
+// Requires: AVX, AVX2, FMA3, MMX+
 TEXT ·TanhAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	IMUL3Q $0x08, DX, BX
+	CMPQ   BX, ·streamMinBytes+0(SB)
+	JAE    TanhAVX2_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 TanhAVX2_loop:
 	CMPQ         DX, $0x00000008
@@ -1371,6 +1892,7 @@ TanhAVX2_loop:
 	SUBQ         $0x00000008, DX
 	JMP          TanhAVX2_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 TanhAVX2_tail:
 	TESTQ        DX, DX
 	JE           TanhAVX2_done
@@ -1429,8 +1951,133 @@ TanhAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+TanhAVX2_long:
+	CMPQ         AX, CX
+	JE           TanhAVX2_loop
+	TESTQ        $0x00000003, AX
+	JNZ          TanhAVX2_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000001f, BX
+	SHRQ         $0x02, BX
+	JZ           TanhAVX2_stream
+	LEAQ         mathc_tailmask<>+0(SB), SI
+	MOVQ         $0x00000008, DI
+	SUBQ         BX, DI
+	VMOVUPS      (SI)(DI*4), Y1
+	VMASKMOVPS   (CX), Y1, Y0
+	VANDPS       mathc_abs<>+0(SB), Y0, Y2
+	VANDPS       mathc_sign<>+0(SB), Y0, Y3
+	VCMPPS       $0x01, mathc_tanhlim<>+0(SB), Y2, Y4
+	VMULPS       Y0, Y0, Y5
+	VMOVUPS      mathc_tanh4<>+0(SB), Y6
+	VFMADD213PS  mathc_tanh3<>+0(SB), Y5, Y6
+	VFMADD213PS  mathc_tanh2<>+0(SB), Y5, Y6
+	VFMADD213PS  mathc_tanh1<>+0(SB), Y5, Y6
+	VFMADD213PS  mathc_tanh0<>+0(SB), Y5, Y6
+	VMULPS       Y5, Y6, Y6
+	VFMADD213PS  Y0, Y0, Y6
+	VMOVUPS      mathc_tanhhi<>+0(SB), Y0
+	VMINPS       Y2, Y0, Y0
+	VADDPS       Y0, Y0, Y0
+	VMOVUPS      mathc_log2e<>+0(SB), Y2
+	VFMADD213PS  mathc_magic<>+0(SB), Y0, Y2
+	VSUBPS       mathc_magic<>+0(SB), Y2, Y5
+	VFNMADD231PS mathc_ln2hi<>+0(SB), Y5, Y0
+	VFNMADD231PS mathc_ln2lo<>+0(SB), Y5, Y0
+	VMOVUPS      mathc_exp5<>+0(SB), Y5
+	VFMADD213PS  mathc_exp4<>+0(SB), Y0, Y5
+	VFMADD213PS  mathc_exp3<>+0(SB), Y0, Y5
+	VFMADD213PS  mathc_exp2<>+0(SB), Y0, Y5
+	VFMADD213PS  mathc_exp1<>+0(SB), Y0, Y5
+	VFMADD213PS  mathc_exp0<>+0(SB), Y0, Y5
+	VMULPS       Y0, Y0, Y7
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VFMADD231PS  Y5, Y7, Y0
+	VPSUBD       mathc_magic<>+0(SB), Y2, Y2
+	VPSRAD       $0x01, Y2, Y5
+	VPSUBD       Y5, Y2, Y2
+	VPADDD       mathc_bias<>+0(SB), Y5, Y5
+	VPADDD       mathc_bias<>+0(SB), Y2, Y2
+	VPSLLD       $0x17, Y5, Y5
+	VPSLLD       $0x17, Y2, Y2
+	VMULPS       Y5, Y0, Y0
+	VMULPS       Y2, Y0, Y0
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VMOVUPS      mathc_two<>+0(SB), Y2
+	VDIVPS       Y0, Y2, Y0
+	VMOVUPS      mathc_one<>+0(SB), Y2
+	VSUBPS       Y0, Y2, Y0
+	VBLENDVPS    Y4, Y6, Y0, Y0
+	VORPS        Y3, Y0, Y0
+	VMASKMOVPS   Y0, Y1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+TanhAVX2_stream:
+	CMPQ         DX, $0x00000008
+	JL           TanhAVX2_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Y0
+	VANDPS       mathc_abs<>+0(SB), Y0, Y1
+	VANDPS       mathc_sign<>+0(SB), Y0, Y2
+	VCMPPS       $0x01, mathc_tanhlim<>+0(SB), Y1, Y3
+	VMULPS       Y0, Y0, Y4
+	VMOVUPS      mathc_tanh4<>+0(SB), Y5
+	VFMADD213PS  mathc_tanh3<>+0(SB), Y4, Y5
+	VFMADD213PS  mathc_tanh2<>+0(SB), Y4, Y5
+	VFMADD213PS  mathc_tanh1<>+0(SB), Y4, Y5
+	VFMADD213PS  mathc_tanh0<>+0(SB), Y4, Y5
+	VMULPS       Y4, Y5, Y5
+	VFMADD213PS  Y0, Y0, Y5
+	VMOVUPS      mathc_tanhhi<>+0(SB), Y0
+	VMINPS       Y1, Y0, Y0
+	VADDPS       Y0, Y0, Y0
+	VMOVUPS      mathc_log2e<>+0(SB), Y1
+	VFMADD213PS  mathc_magic<>+0(SB), Y0, Y1
+	VSUBPS       mathc_magic<>+0(SB), Y1, Y4
+	VFNMADD231PS mathc_ln2hi<>+0(SB), Y4, Y0
+	VFNMADD231PS mathc_ln2lo<>+0(SB), Y4, Y0
+	VMOVUPS      mathc_exp5<>+0(SB), Y4
+	VFMADD213PS  mathc_exp4<>+0(SB), Y0, Y4
+	VFMADD213PS  mathc_exp3<>+0(SB), Y0, Y4
+	VFMADD213PS  mathc_exp2<>+0(SB), Y0, Y4
+	VFMADD213PS  mathc_exp1<>+0(SB), Y0, Y4
+	VFMADD213PS  mathc_exp0<>+0(SB), Y0, Y4
+	VMULPS       Y0, Y0, Y6
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VFMADD231PS  Y4, Y6, Y0
+	VPSUBD       mathc_magic<>+0(SB), Y1, Y1
+	VPSRAD       $0x01, Y1, Y4
+	VPSUBD       Y4, Y1, Y1
+	VPADDD       mathc_bias<>+0(SB), Y4, Y4
+	VPADDD       mathc_bias<>+0(SB), Y1, Y1
+	VPSLLD       $0x17, Y4, Y4
+	VPSLLD       $0x17, Y1, Y1
+	VMULPS       Y4, Y0, Y0
+	VMULPS       Y1, Y0, Y0
+	VADDPS       mathc_one<>+0(SB), Y0, Y0
+	VMOVUPS      mathc_two<>+0(SB), Y1
+	VDIVPS       Y0, Y1, Y0
+	VMOVUPS      mathc_one<>+0(SB), Y1
+	VSUBPS       Y0, Y1, Y0
+	VBLENDVPS    Y3, Y5, Y0, Y0
+	VORPS        Y2, Y0, Y0
+	VMOVNTPS     Y0, (AX)
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, AX
+	SUBQ         $0x00000008, DX
+	JMP          TanhAVX2_stream
+
+TanhAVX2_fence:
+	SFENCE
+	JMP TanhAVX2_loop
+
 // func SigmoidAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·SigmoidAVX512(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1450,10 +2097,17 @@ TEXT ·SigmoidAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS mathc_d_log2e<>+0(SB), Z12
 	VMOVUPS mathc_d_sign<>+0(SB), Z13
 	VMOVUPS mathc_d_zero<>+0(SB), Z14
+	IMUL3Q  $0x08, DX, BX
+	CMPQ    BX, ·streamMinBytes+0(SB)
+	JAE     SigmoidAVX512_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 SigmoidAVX512_loop:
 	CMPQ          DX, $0x00000010
 	JL            SigmoidAVX512_tail
+	PREFETCHT0    4096(CX)
 	VMOVUPS       (CX), Z15
 	VCVTPS2PD     Y15, Z16
 	VEXTRACTF64X4 $0x01, Z15, Y15
@@ -1461,54 +2115,55 @@ SigmoidAVX512_loop:
 	VCMPPD        $0x01, Z14, Z16, K1
 	VPORQ         Z13, Z16, Z16
 	VMAXPD        Z16, Z11, Z16
-	VMOVAPS       Z12, Z22
-	VFMADD213PD   Z1, Z16, Z22
-	VSUBPD        Z1, Z22, Z22
-	VFNMADD231PD  Z10, Z22, Z16
-	VMOVAPS       Z9, Z23
-	VFMADD213PD   Z8, Z16, Z23
-	VFMADD213PD   Z7, Z16, Z23
-	VFMADD213PD   Z6, Z16, Z23
-	VFMADD213PD   Z5, Z16, Z23
-	VFMADD213PD   Z4, Z16, Z23
-	VFMADD213PD   Z3, Z16, Z23
-	VFMADD213PD   Z2, Z16, Z23
-	VFMADD213PD   Z0, Z16, Z23
-	VFMADD213PD   Z0, Z16, Z23
-	VSCALEFPD     Z22, Z23, Z16
-	VADDPD        Z0, Z16, Z22
-	VBLENDMPD     Z16, Z0, K1, Z17
-	VDIVPD        Z22, Z17, Z17
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z16, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z16
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z16, Z19
+	VFMADD213PD   Z7, Z16, Z19
+	VFMADD213PD   Z6, Z16, Z19
+	VFMADD213PD   Z5, Z16, Z19
+	VFMADD213PD   Z4, Z16, Z19
+	VFMADD213PD   Z3, Z16, Z19
+	VFMADD213PD   Z2, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VSCALEFPD     Z18, Z19, Z16
+	VADDPD        Z0, Z16, Z18
+	VBLENDMPD     Z16, Z0, K1, Z16
+	VDIVPD        Z18, Z16, Z16
 	VCMPPD        $0x01, Z14, Z15, K1
 	VPORQ         Z13, Z15, Z15
 	VMAXPD        Z15, Z11, Z15
-	VMOVAPS       Z12, Z16
-	VFMADD213PD   Z1, Z15, Z16
-	VSUBPD        Z1, Z16, Z16
-	VFNMADD231PD  Z10, Z16, Z15
-	VMOVAPS       Z9, Z22
-	VFMADD213PD   Z8, Z15, Z22
-	VFMADD213PD   Z7, Z15, Z22
-	VFMADD213PD   Z6, Z15, Z22
-	VFMADD213PD   Z5, Z15, Z22
-	VFMADD213PD   Z4, Z15, Z22
-	VFMADD213PD   Z3, Z15, Z22
-	VFMADD213PD   Z2, Z15, Z22
-	VFMADD213PD   Z0, Z15, Z22
-	VFMADD213PD   Z0, Z15, Z22
-	VSCALEFPD     Z16, Z22, Z15
-	VADDPD        Z0, Z15, Z16
-	VBLENDMPD     Z15, Z0, K1, Z18
-	VDIVPD        Z16, Z18, Z18
-	VCVTPD2PS     Z17, Y19
-	VCVTPD2PS     Z18, Y15
-	VINSERTF64X4  $0x01, Y15, Z19, Z15
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z15, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z15
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z15, Z19
+	VFMADD213PD   Z7, Z15, Z19
+	VFMADD213PD   Z6, Z15, Z19
+	VFMADD213PD   Z5, Z15, Z19
+	VFMADD213PD   Z4, Z15, Z19
+	VFMADD213PD   Z3, Z15, Z19
+	VFMADD213PD   Z2, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VSCALEFPD     Z18, Z19, Z15
+	VADDPD        Z0, Z15, Z18
+	VBLENDMPD     Z15, Z0, K1, Z15
+	VDIVPD        Z18, Z15, Z15
+	VCVTPD2PS     Z16, Y17
+	VCVTPD2PS     Z15, Y15
+	VINSERTF64X4  $0x01, Y15, Z17, Z15
 	VMOVUPS       Z15, (AX)
 	ADDQ          $0x00000040, CX
 	ADDQ          $0x00000040, AX
 	SUBQ          $0x00000010, DX
 	JMP           SigmoidAVX512_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 SigmoidAVX512_tail:
 	TESTQ         DX, DX
 	JE            SigmoidAVX512_done
@@ -1523,24 +2178,24 @@ SigmoidAVX512_tail:
 	VCMPPD        $0x01, Z14, Z16, K2
 	VPORQ         Z13, Z16, Z16
 	VMAXPD        Z16, Z11, Z16
-	VMOVAPS       Z12, Z17
-	VFMADD213PD   Z1, Z16, Z17
-	VSUBPD        Z1, Z17, Z17
-	VFNMADD231PD  Z10, Z17, Z16
-	VMOVAPS       Z9, Z18
-	VFMADD213PD   Z8, Z16, Z18
-	VFMADD213PD   Z7, Z16, Z18
-	VFMADD213PD   Z6, Z16, Z18
-	VFMADD213PD   Z5, Z16, Z18
-	VFMADD213PD   Z4, Z16, Z18
-	VFMADD213PD   Z3, Z16, Z18
-	VFMADD213PD   Z2, Z16, Z18
-	VFMADD213PD   Z0, Z16, Z18
-	VFMADD213PD   Z0, Z16, Z18
-	VSCALEFPD     Z17, Z18, Z16
-	VADDPD        Z0, Z16, Z17
-	VBLENDMPD     Z16, Z0, K2, Z20
-	VDIVPD        Z17, Z20, Z20
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z16, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z16
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z16, Z19
+	VFMADD213PD   Z7, Z16, Z19
+	VFMADD213PD   Z6, Z16, Z19
+	VFMADD213PD   Z5, Z16, Z19
+	VFMADD213PD   Z4, Z16, Z19
+	VFMADD213PD   Z3, Z16, Z19
+	VFMADD213PD   Z2, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VSCALEFPD     Z18, Z19, Z16
+	VADDPD        Z0, Z16, Z18
+	VBLENDMPD     Z16, Z0, K2, Z16
+	VDIVPD        Z18, Z16, Z16
 	VCMPPD        $0x01, Z14, Z15, K2
 	VPORQ         Z13, Z15, Z13
 	VMAXPD        Z13, Z11, Z13
@@ -1560,16 +2215,149 @@ SigmoidAVX512_tail:
 	VFMADD213PD   Z0, Z13, Z9
 	VSCALEFPD     Z1, Z9, Z1
 	VADDPD        Z0, Z1, Z2
-	VBLENDMPD     Z1, Z0, K2, Z21
-	VDIVPD        Z2, Z21, Z21
-	VCVTPD2PS     Z20, Y19
-	VCVTPD2PS     Z21, Y0
-	VINSERTF64X4  $0x01, Y0, Z19, Z0
+	VBLENDMPD     Z1, Z0, K2, Z1
+	VDIVPD        Z2, Z1, Z1
+	VCVTPD2PS     Z16, Y17
+	VCVTPD2PS     Z1, Y0
+	VINSERTF64X4  $0x01, Y0, Z17, Z0
 	VMOVUPS       Z0, K1, (AX)
 
 SigmoidAVX512_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SigmoidAVX512_long:
+	CMPQ          AX, CX
+	JE            SigmoidAVX512_loop
+	TESTQ         $0x00000003, AX
+	JNZ           SigmoidAVX512_loop
+	MOVQ          AX, BX
+	NEGQ          BX
+	ANDQ          $0x0000003f, BX
+	SHRQ          $0x02, BX
+	JZ            SigmoidAVX512_stream
+	MOVQ          $0x00000001, SI
+	SHLXQ         BX, SI, SI
+	DECQ          SI
+	KMOVW         SI, K1
+	VMOVUPS.Z     (CX), K1, Z15
+	VCVTPS2PD     Y15, Z16
+	VEXTRACTF64X4 $0x01, Z15, Y15
+	VCVTPS2PD     Y15, Z15
+	VCMPPD        $0x01, Z14, Z16, K2
+	VPORQ         Z13, Z16, Z16
+	VMAXPD        Z16, Z11, Z16
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z16, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z16
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z16, Z19
+	VFMADD213PD   Z7, Z16, Z19
+	VFMADD213PD   Z6, Z16, Z19
+	VFMADD213PD   Z5, Z16, Z19
+	VFMADD213PD   Z4, Z16, Z19
+	VFMADD213PD   Z3, Z16, Z19
+	VFMADD213PD   Z2, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VSCALEFPD     Z18, Z19, Z16
+	VADDPD        Z0, Z16, Z18
+	VBLENDMPD     Z16, Z0, K2, Z16
+	VDIVPD        Z18, Z16, Z16
+	VCMPPD        $0x01, Z14, Z15, K2
+	VPORQ         Z13, Z15, Z15
+	VMAXPD        Z15, Z11, Z15
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z15, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z15
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z15, Z19
+	VFMADD213PD   Z7, Z15, Z19
+	VFMADD213PD   Z6, Z15, Z19
+	VFMADD213PD   Z5, Z15, Z19
+	VFMADD213PD   Z4, Z15, Z19
+	VFMADD213PD   Z3, Z15, Z19
+	VFMADD213PD   Z2, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VSCALEFPD     Z18, Z19, Z15
+	VADDPD        Z0, Z15, Z18
+	VBLENDMPD     Z15, Z0, K2, Z15
+	VDIVPD        Z18, Z15, Z15
+	VCVTPD2PS     Z16, Y17
+	VCVTPD2PS     Z15, Y15
+	VINSERTF64X4  $0x01, Y15, Z17, Z15
+	VMOVUPS       Z15, K1, (AX)
+	LEAQ          (CX)(BX*4), CX
+	LEAQ          (AX)(BX*4), AX
+	SUBQ          BX, DX
+	PCALIGN       $0x40
+
+SigmoidAVX512_stream:
+	CMPQ          DX, $0x00000010
+	JL            SigmoidAVX512_fence
+	PREFETCHT0    4096(CX)
+	VMOVUPS       (CX), Z15
+	VCVTPS2PD     Y15, Z16
+	VEXTRACTF64X4 $0x01, Z15, Y15
+	VCVTPS2PD     Y15, Z15
+	VCMPPD        $0x01, Z14, Z16, K1
+	VPORQ         Z13, Z16, Z16
+	VMAXPD        Z16, Z11, Z16
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z16, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z16
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z16, Z19
+	VFMADD213PD   Z7, Z16, Z19
+	VFMADD213PD   Z6, Z16, Z19
+	VFMADD213PD   Z5, Z16, Z19
+	VFMADD213PD   Z4, Z16, Z19
+	VFMADD213PD   Z3, Z16, Z19
+	VFMADD213PD   Z2, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VFMADD213PD   Z0, Z16, Z19
+	VSCALEFPD     Z18, Z19, Z16
+	VADDPD        Z0, Z16, Z18
+	VBLENDMPD     Z16, Z0, K1, Z16
+	VDIVPD        Z18, Z16, Z16
+	VCMPPD        $0x01, Z14, Z15, K1
+	VPORQ         Z13, Z15, Z15
+	VMAXPD        Z15, Z11, Z15
+	VMOVAPS       Z12, Z18
+	VFMADD213PD   Z1, Z15, Z18
+	VSUBPD        Z1, Z18, Z18
+	VFNMADD231PD  Z10, Z18, Z15
+	VMOVAPS       Z9, Z19
+	VFMADD213PD   Z8, Z15, Z19
+	VFMADD213PD   Z7, Z15, Z19
+	VFMADD213PD   Z6, Z15, Z19
+	VFMADD213PD   Z5, Z15, Z19
+	VFMADD213PD   Z4, Z15, Z19
+	VFMADD213PD   Z3, Z15, Z19
+	VFMADD213PD   Z2, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VFMADD213PD   Z0, Z15, Z19
+	VSCALEFPD     Z18, Z19, Z15
+	VADDPD        Z0, Z15, Z18
+	VBLENDMPD     Z15, Z0, K1, Z15
+	VDIVPD        Z18, Z15, Z15
+	VCVTPD2PS     Z16, Y17
+	VCVTPD2PS     Z15, Y15
+	VINSERTF64X4  $0x01, Y15, Z17, Z15
+	VMOVNTPS      Z15, (AX)
+	ADDQ          $0x00000040, CX
+	ADDQ          $0x00000040, AX
+	SUBQ          $0x00000010, DX
+	JMP           SigmoidAVX512_stream
+
+SigmoidAVX512_fence:
+	SFENCE
+	JMP SigmoidAVX512_loop
 
 DATA mathc_d_one<>+0(SB)/8, $0x3ff0000000000000
 DATA mathc_d_one<>+8(SB)/8, $0x3ff0000000000000
@@ -1722,11 +2510,17 @@ DATA mathc_d_zero<>+56(SB)/8, $0x0000000000000000
 GLOBL mathc_d_zero<>(SB), RODATA|NOPTR, $64
 
 // func SigmoidAVX2(dst []float32, x []float32)
-// Requires: AVX, AVX2, FMA3
+// Requires: AVX, AVX2, FMA3, MMX+
 TEXT ·SigmoidAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	IMUL3Q $0x08, DX, BX
+	CMPQ   BX, ·streamMinBytes+0(SB)
+	JAE    SigmoidAVX2_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 SigmoidAVX2_loop:
 	CMPQ         DX, $0x00000008
@@ -1796,6 +2590,7 @@ SigmoidAVX2_loop:
 	SUBQ         $0x00000008, DX
 	JMP          SigmoidAVX2_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 SigmoidAVX2_tail:
 	TESTQ        DX, DX
 	JE           SigmoidAVX2_done
@@ -1868,6 +2663,159 @@ SigmoidAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+SigmoidAVX2_long:
+	CMPQ         AX, CX
+	JE           SigmoidAVX2_loop
+	TESTQ        $0x00000003, AX
+	JNZ          SigmoidAVX2_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000001f, BX
+	SHRQ         $0x02, BX
+	JZ           SigmoidAVX2_stream
+	LEAQ         mathc_tailmask<>+0(SB), SI
+	MOVQ         $0x00000008, DI
+	SUBQ         BX, DI
+	VMOVUPS      (SI)(DI*4), Y1
+	VMASKMOVPS   (CX), Y1, Y0
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VCMPPD       $0x01, mathc_d_zero<>+0(SB), Y3, Y4
+	VORPD        mathc_d_sign<>+0(SB), Y3, Y3
+	VMOVUPS      mathc_d_lo<>+0(SB), Y5
+	VMAXPD       Y3, Y5, Y3
+	VMOVUPS      mathc_d_log2e<>+0(SB), Y5
+	VFMADD213PD  mathc_d_magic<>+0(SB), Y3, Y5
+	VSUBPD       mathc_d_magic<>+0(SB), Y5, Y6
+	VFNMADD231PD mathc_d_ln2<>+0(SB), Y6, Y3
+	VMOVUPS      mathc_d_c9<>+0(SB), Y6
+	VFMADD213PD  mathc_d_c8<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c7<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c6<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c5<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c4<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c3<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_c2<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y3, Y6
+	VPSUBQ       mathc_d_magic<>+0(SB), Y5, Y3
+	VPADDQ       mathc_d_bias<>+0(SB), Y3, Y3
+	VPSLLQ       $0x34, Y3, Y3
+	VMULPD       Y3, Y6, Y3
+	VADDPD       mathc_d_one<>+0(SB), Y3, Y5
+	VMOVUPS      mathc_d_one<>+0(SB), Y6
+	VBLENDVPD    Y4, Y3, Y6, Y3
+	VDIVPD       Y5, Y3, Y3
+	VCMPPD       $0x01, mathc_d_zero<>+0(SB), Y0, Y4
+	VORPD        mathc_d_sign<>+0(SB), Y0, Y0
+	VMOVUPS      mathc_d_lo<>+0(SB), Y5
+	VMAXPD       Y0, Y5, Y0
+	VMOVUPS      mathc_d_log2e<>+0(SB), Y5
+	VFMADD213PD  mathc_d_magic<>+0(SB), Y0, Y5
+	VSUBPD       mathc_d_magic<>+0(SB), Y5, Y6
+	VFNMADD231PD mathc_d_ln2<>+0(SB), Y6, Y0
+	VMOVUPS      mathc_d_c9<>+0(SB), Y6
+	VFMADD213PD  mathc_d_c8<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c7<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c6<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c5<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c4<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c3<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_c2<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y0, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y0, Y6
+	VPSUBQ       mathc_d_magic<>+0(SB), Y5, Y0
+	VPADDQ       mathc_d_bias<>+0(SB), Y0, Y0
+	VPSLLQ       $0x34, Y0, Y0
+	VMULPD       Y0, Y6, Y0
+	VADDPD       mathc_d_one<>+0(SB), Y0, Y5
+	VMOVUPS      mathc_d_one<>+0(SB), Y6
+	VBLENDVPD    Y4, Y0, Y6, Y0
+	VDIVPD       Y5, Y0, Y0
+	VCVTPD2PSY   Y3, X2
+	VCVTPD2PSY   Y0, X0
+	VINSERTF128  $0x01, X0, Y2, Y0
+	VMASKMOVPS   Y0, Y1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+SigmoidAVX2_stream:
+	CMPQ         DX, $0x00000008
+	JL           SigmoidAVX2_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Y0
+	VCVTPS2PD    X0, Y1
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VCMPPD       $0x01, mathc_d_zero<>+0(SB), Y1, Y3
+	VORPD        mathc_d_sign<>+0(SB), Y1, Y1
+	VMOVUPS      mathc_d_lo<>+0(SB), Y4
+	VMAXPD       Y1, Y4, Y1
+	VMOVUPS      mathc_d_log2e<>+0(SB), Y4
+	VFMADD213PD  mathc_d_magic<>+0(SB), Y1, Y4
+	VSUBPD       mathc_d_magic<>+0(SB), Y4, Y5
+	VFNMADD231PD mathc_d_ln2<>+0(SB), Y5, Y1
+	VMOVUPS      mathc_d_c9<>+0(SB), Y5
+	VFMADD213PD  mathc_d_c8<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c7<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c6<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c5<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c4<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c3<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_c2<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y1, Y5
+	VPSUBQ       mathc_d_magic<>+0(SB), Y4, Y1
+	VPADDQ       mathc_d_bias<>+0(SB), Y1, Y1
+	VPSLLQ       $0x34, Y1, Y1
+	VMULPD       Y1, Y5, Y1
+	VADDPD       mathc_d_one<>+0(SB), Y1, Y4
+	VMOVUPS      mathc_d_one<>+0(SB), Y5
+	VBLENDVPD    Y3, Y1, Y5, Y1
+	VDIVPD       Y4, Y1, Y1
+	VCMPPD       $0x01, mathc_d_zero<>+0(SB), Y0, Y3
+	VORPD        mathc_d_sign<>+0(SB), Y0, Y0
+	VMOVUPS      mathc_d_lo<>+0(SB), Y4
+	VMAXPD       Y0, Y4, Y0
+	VMOVUPS      mathc_d_log2e<>+0(SB), Y4
+	VFMADD213PD  mathc_d_magic<>+0(SB), Y0, Y4
+	VSUBPD       mathc_d_magic<>+0(SB), Y4, Y5
+	VFNMADD231PD mathc_d_ln2<>+0(SB), Y5, Y0
+	VMOVUPS      mathc_d_c9<>+0(SB), Y5
+	VFMADD213PD  mathc_d_c8<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c7<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c6<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c5<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c4<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c3<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_c2<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y0, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y0, Y5
+	VPSUBQ       mathc_d_magic<>+0(SB), Y4, Y0
+	VPADDQ       mathc_d_bias<>+0(SB), Y0, Y0
+	VPSLLQ       $0x34, Y0, Y0
+	VMULPD       Y0, Y5, Y0
+	VADDPD       mathc_d_one<>+0(SB), Y0, Y4
+	VMOVUPS      mathc_d_one<>+0(SB), Y5
+	VBLENDVPD    Y3, Y0, Y5, Y0
+	VDIVPD       Y4, Y0, Y0
+	VCVTPD2PSY   Y1, X2
+	VCVTPD2PSY   Y0, X0
+	VINSERTF128  $0x01, X0, Y2, Y0
+	VMOVNTPS     Y0, (AX)
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, AX
+	SUBQ         $0x00000008, DX
+	JMP          SigmoidAVX2_stream
+
+SigmoidAVX2_fence:
+	SFENCE
+	JMP SigmoidAVX2_loop
+
 DATA mathc_d_bias<>+0(SB)/8, $0x00000000000003ff
 DATA mathc_d_bias<>+8(SB)/8, $0x00000000000003ff
 DATA mathc_d_bias<>+16(SB)/8, $0x00000000000003ff
@@ -1879,7 +2827,7 @@ DATA mathc_d_bias<>+56(SB)/8, $0x00000000000003ff
 GLOBL mathc_d_bias<>(SB), RODATA|NOPTR, $64
 
 // func ErfAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F, BMI2
+// Requires: AVX, AVX512F, BMI2, MMX+
 TEXT ·ErfAVX512(SB), NOSPLIT, $0-48
 	MOVQ    dst_base+0(FP), AX
 	MOVQ    x_base+24(FP), CX
@@ -1899,10 +2847,17 @@ TEXT ·ErfAVX512(SB), NOSPLIT, $0-48
 	VMOVUPS mathc_d_erfq4<>+0(SB), Z12
 	VMOVUPS mathc_d_erfq5<>+0(SB), Z13
 	VMOVUPS mathc_d_one<>+0(SB), Z14
+	IMUL3Q  $0x08, DX, BX
+	CMPQ    BX, ·streamMinBytes+0(SB)
+	JAE     ErfAVX512_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 ErfAVX512_loop:
 	CMPQ          DX, $0x00000010
 	JL            ErfAVX512_tail
+	PREFETCHT0    4096(CX)
 	VMOVUPS       (CX), Z15
 	VCVTPS2PD     Y15, Z16
 	VEXTRACTF64X4 $0x01, Z15, Y15
@@ -1952,6 +2907,7 @@ ErfAVX512_loop:
 	SUBQ          $0x00000010, DX
 	JMP           ErfAVX512_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 ErfAVX512_tail:
 	TESTQ         DX, DX
 	JE            ErfAVX512_done
@@ -2007,6 +2963,127 @@ ErfAVX512_tail:
 ErfAVX512_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+ErfAVX512_long:
+	CMPQ          AX, CX
+	JE            ErfAVX512_loop
+	TESTQ         $0x00000003, AX
+	JNZ           ErfAVX512_loop
+	MOVQ          AX, BX
+	NEGQ          BX
+	ANDQ          $0x0000003f, BX
+	SHRQ          $0x02, BX
+	JZ            ErfAVX512_stream
+	MOVQ          $0x00000001, SI
+	SHLXQ         BX, SI, SI
+	DECQ          SI
+	KMOVW         SI, K1
+	VMOVUPS.Z     (CX), K1, Z15
+	VCVTPS2PD     Y15, Z16
+	VEXTRACTF64X4 $0x01, Z15, Y15
+	VCVTPS2PD     Y15, Z15
+	VMINPD        Z16, Z0, Z16
+	VMAXPD        Z16, Z1, Z16
+	VMULPD        Z16, Z16, Z18
+	VMOVAPS       Z8, Z19
+	VFMADD213PD   Z7, Z18, Z19
+	VFMADD213PD   Z6, Z18, Z19
+	VFMADD213PD   Z5, Z18, Z19
+	VFMADD213PD   Z4, Z18, Z19
+	VFMADD213PD   Z3, Z18, Z19
+	VFMADD213PD   Z2, Z18, Z19
+	VMOVAPS       Z13, Z20
+	VFMADD213PD   Z12, Z18, Z20
+	VFMADD213PD   Z11, Z18, Z20
+	VFMADD213PD   Z10, Z18, Z20
+	VFMADD213PD   Z9, Z18, Z20
+	VFMADD213PD   Z14, Z18, Z20
+	VMULPD        Z16, Z19, Z19
+	VDIVPD        Z20, Z19, Z19
+	VMINPD        Z15, Z0, Z15
+	VMAXPD        Z15, Z1, Z15
+	VMULPD        Z15, Z15, Z16
+	VMOVAPS       Z8, Z18
+	VFMADD213PD   Z7, Z16, Z18
+	VFMADD213PD   Z6, Z16, Z18
+	VFMADD213PD   Z5, Z16, Z18
+	VFMADD213PD   Z4, Z16, Z18
+	VFMADD213PD   Z3, Z16, Z18
+	VFMADD213PD   Z2, Z16, Z18
+	VMOVAPS       Z13, Z20
+	VFMADD213PD   Z12, Z16, Z20
+	VFMADD213PD   Z11, Z16, Z20
+	VFMADD213PD   Z10, Z16, Z20
+	VFMADD213PD   Z9, Z16, Z20
+	VFMADD213PD   Z14, Z16, Z20
+	VMULPD        Z15, Z18, Z18
+	VDIVPD        Z20, Z18, Z18
+	VCVTPD2PS     Z19, Y17
+	VCVTPD2PS     Z18, Y15
+	VINSERTF64X4  $0x01, Y15, Z17, Z15
+	VMOVUPS       Z15, K1, (AX)
+	LEAQ          (CX)(BX*4), CX
+	LEAQ          (AX)(BX*4), AX
+	SUBQ          BX, DX
+	PCALIGN       $0x40
+
+ErfAVX512_stream:
+	CMPQ          DX, $0x00000010
+	JL            ErfAVX512_fence
+	PREFETCHT0    4096(CX)
+	VMOVUPS       (CX), Z15
+	VCVTPS2PD     Y15, Z16
+	VEXTRACTF64X4 $0x01, Z15, Y15
+	VCVTPS2PD     Y15, Z15
+	VMINPD        Z16, Z0, Z16
+	VMAXPD        Z16, Z1, Z16
+	VMULPD        Z16, Z16, Z18
+	VMOVAPS       Z8, Z19
+	VFMADD213PD   Z7, Z18, Z19
+	VFMADD213PD   Z6, Z18, Z19
+	VFMADD213PD   Z5, Z18, Z19
+	VFMADD213PD   Z4, Z18, Z19
+	VFMADD213PD   Z3, Z18, Z19
+	VFMADD213PD   Z2, Z18, Z19
+	VMOVAPS       Z13, Z20
+	VFMADD213PD   Z12, Z18, Z20
+	VFMADD213PD   Z11, Z18, Z20
+	VFMADD213PD   Z10, Z18, Z20
+	VFMADD213PD   Z9, Z18, Z20
+	VFMADD213PD   Z14, Z18, Z20
+	VMULPD        Z16, Z19, Z19
+	VDIVPD        Z20, Z19, Z19
+	VMINPD        Z15, Z0, Z15
+	VMAXPD        Z15, Z1, Z15
+	VMULPD        Z15, Z15, Z16
+	VMOVAPS       Z8, Z18
+	VFMADD213PD   Z7, Z16, Z18
+	VFMADD213PD   Z6, Z16, Z18
+	VFMADD213PD   Z5, Z16, Z18
+	VFMADD213PD   Z4, Z16, Z18
+	VFMADD213PD   Z3, Z16, Z18
+	VFMADD213PD   Z2, Z16, Z18
+	VMOVAPS       Z13, Z20
+	VFMADD213PD   Z12, Z16, Z20
+	VFMADD213PD   Z11, Z16, Z20
+	VFMADD213PD   Z10, Z16, Z20
+	VFMADD213PD   Z9, Z16, Z20
+	VFMADD213PD   Z14, Z16, Z20
+	VMULPD        Z15, Z18, Z18
+	VDIVPD        Z20, Z18, Z18
+	VCVTPD2PS     Z19, Y17
+	VCVTPD2PS     Z18, Y15
+	VINSERTF64X4  $0x01, Y15, Z17, Z15
+	VMOVNTPS      Z15, (AX)
+	ADDQ          $0x00000040, CX
+	ADDQ          $0x00000040, AX
+	SUBQ          $0x00000010, DX
+	JMP           ErfAVX512_stream
+
+ErfAVX512_fence:
+	SFENCE
+	JMP ErfAVX512_loop
 
 DATA mathc_d_erfhi<>+0(SB)/8, $0x400f5c28f5c28f5c
 DATA mathc_d_erfhi<>+8(SB)/8, $0x400f5c28f5c28f5c
@@ -2149,11 +3226,17 @@ DATA mathc_d_erfq5<>+56(SB)/8, $0x3f104bae74057730
 GLOBL mathc_d_erfq5<>(SB), RODATA|NOPTR, $64
 
 // func ErfAVX2(dst []float32, x []float32)
-// Requires: AVX, FMA3
+// Requires: AVX, FMA3, MMX+
 TEXT ·ErfAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
+	MOVQ   dst_base+0(FP), AX
+	MOVQ   x_base+24(FP), CX
+	MOVQ   dst_len+8(FP), DX
+	IMUL3Q $0x08, DX, BX
+	CMPQ   BX, ·streamMinBytes+0(SB)
+	JAE    ErfAVX2_long
+
+	// Whole vectors.
+	PCALIGN $0x40
 
 ErfAVX2_loop:
 	CMPQ         DX, $0x00000008
@@ -2211,6 +3294,7 @@ ErfAVX2_loop:
 	SUBQ         $0x00000008, DX
 	JMP          ErfAVX2_loop
 
+	// The last 1 to lanes−1 elements, under a mask.
 ErfAVX2_tail:
 	TESTQ        DX, DX
 	JE           ErfAVX2_done
@@ -2271,16 +3355,149 @@ ErfAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: a head under a mask up to a vector-aligned dst, then streaming stores.
+ErfAVX2_long:
+	CMPQ         AX, CX
+	JE           ErfAVX2_loop
+	TESTQ        $0x00000003, AX
+	JNZ          ErfAVX2_loop
+	MOVQ         AX, BX
+	NEGQ         BX
+	ANDQ         $0x0000001f, BX
+	SHRQ         $0x02, BX
+	JZ           ErfAVX2_stream
+	LEAQ         mathc_tailmask<>+0(SB), SI
+	MOVQ         $0x00000008, DI
+	SUBQ         BX, DI
+	VMOVUPS      (SI)(DI*4), Y1
+	VMASKMOVPS   (CX), Y1, Y0
+	VCVTPS2PD    X0, Y3
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VMOVUPS      mathc_d_erfhi<>+0(SB), Y4
+	VMINPD       Y3, Y4, Y3
+	VMOVUPS      mathc_d_erflo<>+0(SB), Y4
+	VMAXPD       Y3, Y4, Y3
+	VMULPD       Y3, Y3, Y4
+	VMOVUPS      mathc_d_erfp6<>+0(SB), Y5
+	VFMADD213PD  mathc_d_erfp5<>+0(SB), Y4, Y5
+	VFMADD213PD  mathc_d_erfp4<>+0(SB), Y4, Y5
+	VFMADD213PD  mathc_d_erfp3<>+0(SB), Y4, Y5
+	VFMADD213PD  mathc_d_erfp2<>+0(SB), Y4, Y5
+	VFMADD213PD  mathc_d_erfp1<>+0(SB), Y4, Y5
+	VFMADD213PD  mathc_d_erfp0<>+0(SB), Y4, Y5
+	VMOVUPS      mathc_d_erfq5<>+0(SB), Y6
+	VFMADD213PD  mathc_d_erfq4<>+0(SB), Y4, Y6
+	VFMADD213PD  mathc_d_erfq3<>+0(SB), Y4, Y6
+	VFMADD213PD  mathc_d_erfq2<>+0(SB), Y4, Y6
+	VFMADD213PD  mathc_d_erfq1<>+0(SB), Y4, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y4, Y6
+	VMULPD       Y3, Y5, Y5
+	VDIVPD       Y6, Y5, Y5
+	VMOVUPS      mathc_d_erfhi<>+0(SB), Y3
+	VMINPD       Y0, Y3, Y0
+	VMOVUPS      mathc_d_erflo<>+0(SB), Y3
+	VMAXPD       Y0, Y3, Y0
+	VMULPD       Y0, Y0, Y3
+	VMOVUPS      mathc_d_erfp6<>+0(SB), Y4
+	VFMADD213PD  mathc_d_erfp5<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp4<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp3<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp2<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp1<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp0<>+0(SB), Y3, Y4
+	VMOVUPS      mathc_d_erfq5<>+0(SB), Y6
+	VFMADD213PD  mathc_d_erfq4<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_erfq3<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_erfq2<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_erfq1<>+0(SB), Y3, Y6
+	VFMADD213PD  mathc_d_one<>+0(SB), Y3, Y6
+	VMULPD       Y0, Y4, Y4
+	VDIVPD       Y6, Y4, Y4
+	VCVTPD2PSY   Y5, X2
+	VCVTPD2PSY   Y4, X0
+	VINSERTF128  $0x01, X0, Y2, Y0
+	VMASKMOVPS   Y0, Y1, (AX)
+	LEAQ         (CX)(BX*4), CX
+	LEAQ         (AX)(BX*4), AX
+	SUBQ         BX, DX
+	PCALIGN      $0x40
+
+ErfAVX2_stream:
+	CMPQ         DX, $0x00000008
+	JL           ErfAVX2_fence
+	PREFETCHT0   4096(CX)
+	VMOVUPS      (CX), Y0
+	VCVTPS2PD    X0, Y1
+	VEXTRACTF128 $0x01, Y0, X0
+	VCVTPS2PD    X0, Y0
+	VMOVUPS      mathc_d_erfhi<>+0(SB), Y3
+	VMINPD       Y1, Y3, Y1
+	VMOVUPS      mathc_d_erflo<>+0(SB), Y3
+	VMAXPD       Y1, Y3, Y1
+	VMULPD       Y1, Y1, Y3
+	VMOVUPS      mathc_d_erfp6<>+0(SB), Y4
+	VFMADD213PD  mathc_d_erfp5<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp4<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp3<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp2<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp1<>+0(SB), Y3, Y4
+	VFMADD213PD  mathc_d_erfp0<>+0(SB), Y3, Y4
+	VMOVUPS      mathc_d_erfq5<>+0(SB), Y5
+	VFMADD213PD  mathc_d_erfq4<>+0(SB), Y3, Y5
+	VFMADD213PD  mathc_d_erfq3<>+0(SB), Y3, Y5
+	VFMADD213PD  mathc_d_erfq2<>+0(SB), Y3, Y5
+	VFMADD213PD  mathc_d_erfq1<>+0(SB), Y3, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y3, Y5
+	VMULPD       Y1, Y4, Y4
+	VDIVPD       Y5, Y4, Y4
+	VMOVUPS      mathc_d_erfhi<>+0(SB), Y1
+	VMINPD       Y0, Y1, Y0
+	VMOVUPS      mathc_d_erflo<>+0(SB), Y1
+	VMAXPD       Y0, Y1, Y0
+	VMULPD       Y0, Y0, Y1
+	VMOVUPS      mathc_d_erfp6<>+0(SB), Y3
+	VFMADD213PD  mathc_d_erfp5<>+0(SB), Y1, Y3
+	VFMADD213PD  mathc_d_erfp4<>+0(SB), Y1, Y3
+	VFMADD213PD  mathc_d_erfp3<>+0(SB), Y1, Y3
+	VFMADD213PD  mathc_d_erfp2<>+0(SB), Y1, Y3
+	VFMADD213PD  mathc_d_erfp1<>+0(SB), Y1, Y3
+	VFMADD213PD  mathc_d_erfp0<>+0(SB), Y1, Y3
+	VMOVUPS      mathc_d_erfq5<>+0(SB), Y5
+	VFMADD213PD  mathc_d_erfq4<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_erfq3<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_erfq2<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_erfq1<>+0(SB), Y1, Y5
+	VFMADD213PD  mathc_d_one<>+0(SB), Y1, Y5
+	VMULPD       Y0, Y3, Y3
+	VDIVPD       Y5, Y3, Y3
+	VCVTPD2PSY   Y4, X2
+	VCVTPD2PSY   Y3, X0
+	VINSERTF128  $0x01, X0, Y2, Y0
+	VMOVNTPS     Y0, (AX)
+	ADDQ         $0x00000020, CX
+	ADDQ         $0x00000020, AX
+	SUBQ         $0x00000008, DX
+	JMP          ErfAVX2_stream
+
+ErfAVX2_fence:
+	SFENCE
+	JMP ErfAVX2_loop
+
 // func ReluAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·ReluAVX512(SB), NOSPLIT, $0-48
-	MOVQ   dst_base+0(FP), AX
-	MOVQ   x_base+24(FP), CX
-	MOVQ   dst_len+8(FP), DX
-	SHRQ   $0x04, DX
-	SHLQ   $0x06, DX
-	VPXORD Z0, Z0, Z0
-	XORQ   BX, BX
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    dst_len+8(FP), DX
+	SHRQ    $0x04, DX
+	SHLQ    $0x06, DX
+	VPXORD  Z0, Z0, Z0
+	XORQ    BX, BX
+	IMUL3Q  $0x02, DX, SI
+	CMPQ    SI, ·streamMinBytes+0(SB)
+	JAE     ReluAVX512_long
+	PCALIGN $0x40
 
 ReluAVX512_loop:
 	CMPQ      BX, DX
@@ -2296,16 +3513,59 @@ ReluAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: streaming stores between an ordinary first and last vector.
+ReluAVX512_long:
+	CMPQ      AX, CX
+	JE        ReluAVX512_loop
+	TESTQ     $0x00000003, AX
+	JNZ       ReluAVX512_loop
+	MOVQ      AX, SI
+	NEGQ      SI
+	ANDQ      $0x0000003f, SI
+	SHRQ      $0x02, SI
+	VMOVUPS   (CX)(BX*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, (AX)(BX*1)
+	SHLQ      $0x02, SI
+	MOVQ      SI, BX
+	PCALIGN   $0x40
+
+ReluAVX512_stream:
+	LEAQ       64(BX), SI
+	CMPQ       SI, DX
+	JA         ReluAVX512_fence
+	PREFETCHT0 4096(CX)(BX*1)
+	VMOVUPS    (CX)(BX*1), Z1
+	VCMPPS     $0x06, Z0, Z1, K1
+	VMOVUPS.Z  Z1, K1, Z1
+	VMOVNTPS   Z1, (AX)(BX*1)
+	ADDQ       $0x00000040, BX
+	JMP        ReluAVX512_stream
+
+ReluAVX512_fence:
+	SFENCE
+	LEAQ      -64(DX), BX
+	VMOVUPS   (CX)(BX*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z Z1, K1, Z1
+	VMOVUPS   Z1, (AX)(BX*1)
+	JMP       ReluAVX512_done
+
 // func ReluAVX2(dst []float32, x []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·ReluAVX2(SB), NOSPLIT, $0-48
-	MOVQ   dst_base+0(FP), AX
-	MOVQ   x_base+24(FP), CX
-	MOVQ   dst_len+8(FP), DX
-	SHRQ   $0x03, DX
-	SHLQ   $0x05, DX
-	VXORPS Y0, Y0, Y0
-	XORQ   BX, BX
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    dst_len+8(FP), DX
+	SHRQ    $0x03, DX
+	SHLQ    $0x05, DX
+	VXORPS  Y0, Y0, Y0
+	XORQ    BX, BX
+	IMUL3Q  $0x02, DX, SI
+	CMPQ    SI, ·streamMinBytes+0(SB)
+	JAE     ReluAVX2_long
+	PCALIGN $0x40
 
 ReluAVX2_loop:
 	CMPQ    BX, DX
@@ -2321,17 +3581,60 @@ ReluAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: streaming stores between an ordinary first and last vector.
+ReluAVX2_long:
+	CMPQ    AX, CX
+	JE      ReluAVX2_loop
+	TESTQ   $0x00000003, AX
+	JNZ     ReluAVX2_loop
+	MOVQ    AX, SI
+	NEGQ    SI
+	ANDQ    $0x0000001f, SI
+	SHRQ    $0x02, SI
+	VMOVUPS (CX)(BX*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y2
+	VANDPS  Y1, Y2, Y1
+	VMOVUPS Y1, (AX)(BX*1)
+	SHLQ    $0x02, SI
+	MOVQ    SI, BX
+	PCALIGN $0x40
+
+ReluAVX2_stream:
+	LEAQ       32(BX), SI
+	CMPQ       SI, DX
+	JA         ReluAVX2_fence
+	PREFETCHT0 4096(CX)(BX*1)
+	VMOVUPS    (CX)(BX*1), Y1
+	VCMPPS     $0x06, Y0, Y1, Y2
+	VANDPS     Y1, Y2, Y1
+	VMOVNTPS   Y1, (AX)(BX*1)
+	ADDQ       $0x00000020, BX
+	JMP        ReluAVX2_stream
+
+ReluAVX2_fence:
+	SFENCE
+	LEAQ    -32(DX), BX
+	VMOVUPS (CX)(BX*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y0
+	VANDPS  Y1, Y0, Y1
+	VMOVUPS Y1, (AX)(BX*1)
+	JMP     ReluAVX2_done
+
 // func ReluGradAVX512(dst []float32, x []float32, g []float32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·ReluGradAVX512(SB), NOSPLIT, $0-72
-	MOVQ   dst_base+0(FP), AX
-	MOVQ   x_base+24(FP), CX
-	MOVQ   g_base+48(FP), DX
-	MOVQ   dst_len+8(FP), BX
-	SHRQ   $0x04, BX
-	SHLQ   $0x06, BX
-	VPXORD Z0, Z0, Z0
-	XORQ   SI, SI
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    g_base+48(FP), DX
+	MOVQ    dst_len+8(FP), BX
+	SHRQ    $0x04, BX
+	SHLQ    $0x06, BX
+	VPXORD  Z0, Z0, Z0
+	XORQ    SI, SI
+	IMUL3Q  $0x03, BX, DI
+	CMPQ    DI, ·streamMinBytes+0(SB)
+	JAE     ReluGradAVX512_long
+	PCALIGN $0x40
 
 ReluGradAVX512_loop:
 	CMPQ      SI, BX
@@ -2347,17 +3650,63 @@ ReluGradAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: streaming stores between an ordinary first and last vector.
+ReluGradAVX512_long:
+	CMPQ      AX, CX
+	JE        ReluGradAVX512_loop
+	CMPQ      AX, DX
+	JE        ReluGradAVX512_loop
+	TESTQ     $0x00000003, AX
+	JNZ       ReluGradAVX512_loop
+	MOVQ      AX, DI
+	NEGQ      DI
+	ANDQ      $0x0000003f, DI
+	SHRQ      $0x02, DI
+	VMOVUPS   (CX)(SI*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS   Z1, (AX)(SI*1)
+	SHLQ      $0x02, DI
+	MOVQ      DI, SI
+	PCALIGN   $0x40
+
+ReluGradAVX512_stream:
+	LEAQ       64(SI), DI
+	CMPQ       DI, BX
+	JA         ReluGradAVX512_fence
+	PREFETCHT0 4096(CX)(SI*1)
+	VMOVUPS    (CX)(SI*1), Z1
+	VCMPPS     $0x06, Z0, Z1, K1
+	PREFETCHT0 4096(DX)(SI*1)
+	VMOVUPS.Z  (DX)(SI*1), K1, Z1
+	VMOVNTPS   Z1, (AX)(SI*1)
+	ADDQ       $0x00000040, SI
+	JMP        ReluGradAVX512_stream
+
+ReluGradAVX512_fence:
+	SFENCE
+	LEAQ      -64(BX), SI
+	VMOVUPS   (CX)(SI*1), Z1
+	VCMPPS    $0x06, Z0, Z1, K1
+	VMOVUPS.Z (DX)(SI*1), K1, Z1
+	VMOVUPS   Z1, (AX)(SI*1)
+	JMP       ReluGradAVX512_done
+
 // func ReluGradAVX2(dst []float32, x []float32, g []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·ReluGradAVX2(SB), NOSPLIT, $0-72
-	MOVQ   dst_base+0(FP), AX
-	MOVQ   x_base+24(FP), CX
-	MOVQ   g_base+48(FP), DX
-	MOVQ   dst_len+8(FP), BX
-	SHRQ   $0x03, BX
-	SHLQ   $0x05, BX
-	VXORPS Y0, Y0, Y0
-	XORQ   SI, SI
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    g_base+48(FP), DX
+	MOVQ    dst_len+8(FP), BX
+	SHRQ    $0x03, BX
+	SHLQ    $0x05, BX
+	VXORPS  Y0, Y0, Y0
+	XORQ    SI, SI
+	IMUL3Q  $0x03, BX, DI
+	CMPQ    DI, ·streamMinBytes+0(SB)
+	JAE     ReluGradAVX2_long
+	PCALIGN $0x40
 
 ReluGradAVX2_loop:
 	CMPQ    SI, BX
@@ -2373,15 +3722,61 @@ ReluGradAVX2_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: streaming stores between an ordinary first and last vector.
+ReluGradAVX2_long:
+	CMPQ    AX, CX
+	JE      ReluGradAVX2_loop
+	CMPQ    AX, DX
+	JE      ReluGradAVX2_loop
+	TESTQ   $0x00000003, AX
+	JNZ     ReluGradAVX2_loop
+	MOVQ    AX, DI
+	NEGQ    DI
+	ANDQ    $0x0000001f, DI
+	SHRQ    $0x02, DI
+	VMOVUPS (CX)(SI*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y1
+	VANDPS  (DX)(SI*1), Y1, Y1
+	VMOVUPS Y1, (AX)(SI*1)
+	SHLQ    $0x02, DI
+	MOVQ    DI, SI
+	PCALIGN $0x40
+
+ReluGradAVX2_stream:
+	LEAQ       32(SI), DI
+	CMPQ       DI, BX
+	JA         ReluGradAVX2_fence
+	PREFETCHT0 4096(CX)(SI*1)
+	VMOVUPS    (CX)(SI*1), Y1
+	VCMPPS     $0x06, Y0, Y1, Y1
+	PREFETCHT0 4096(DX)(SI*1)
+	VANDPS     (DX)(SI*1), Y1, Y1
+	VMOVNTPS   Y1, (AX)(SI*1)
+	ADDQ       $0x00000020, SI
+	JMP        ReluGradAVX2_stream
+
+ReluGradAVX2_fence:
+	SFENCE
+	LEAQ    -32(BX), SI
+	VMOVUPS (CX)(SI*1), Y1
+	VCMPPS  $0x06, Y0, Y1, Y0
+	VANDPS  (DX)(SI*1), Y0, Y1
+	VMOVUPS Y1, (AX)(SI*1)
+	JMP     ReluGradAVX2_done
+
 // func SqrtAVX512(dst []float32, x []float32)
-// Requires: AVX, AVX512F
+// Requires: AVX, AVX512F, MMX+
 TEXT ·SqrtAVX512(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	SHRQ $0x04, DX
-	SHLQ $0x06, DX
-	XORQ BX, BX
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    dst_len+8(FP), DX
+	SHRQ    $0x04, DX
+	SHLQ    $0x06, DX
+	XORQ    BX, BX
+	IMUL3Q  $0x02, DX, SI
+	CMPQ    SI, ·streamMinBytes+0(SB)
+	JAE     SqrtAVX512_long
+	PCALIGN $0x40
 
 SqrtAVX512_loop:
 	CMPQ    BX, DX
@@ -2395,15 +3790,52 @@ SqrtAVX512_done:
 	VZEROUPPER
 	RET
 
+	// Long slices: streaming stores between an ordinary first and last vector.
+SqrtAVX512_long:
+	CMPQ    AX, CX
+	JE      SqrtAVX512_loop
+	TESTQ   $0x00000003, AX
+	JNZ     SqrtAVX512_loop
+	MOVQ    AX, SI
+	NEGQ    SI
+	ANDQ    $0x0000003f, SI
+	SHRQ    $0x02, SI
+	VSQRTPS (CX)(BX*1), Z0
+	VMOVUPS Z0, (AX)(BX*1)
+	SHLQ    $0x02, SI
+	MOVQ    SI, BX
+	PCALIGN $0x40
+
+SqrtAVX512_stream:
+	LEAQ       64(BX), SI
+	CMPQ       SI, DX
+	JA         SqrtAVX512_fence
+	PREFETCHT0 4096(CX)(BX*1)
+	VSQRTPS    (CX)(BX*1), Z0
+	VMOVNTPS   Z0, (AX)(BX*1)
+	ADDQ       $0x00000040, BX
+	JMP        SqrtAVX512_stream
+
+SqrtAVX512_fence:
+	SFENCE
+	LEAQ    -64(DX), BX
+	VSQRTPS (CX)(BX*1), Z0
+	VMOVUPS Z0, (AX)(BX*1)
+	JMP     SqrtAVX512_done
+
 // func SqrtAVX2(dst []float32, x []float32)
-// Requires: AVX
+// Requires: AVX, MMX+
 TEXT ·SqrtAVX2(SB), NOSPLIT, $0-48
-	MOVQ dst_base+0(FP), AX
-	MOVQ x_base+24(FP), CX
-	MOVQ dst_len+8(FP), DX
-	SHRQ $0x03, DX
-	SHLQ $0x05, DX
-	XORQ BX, BX
+	MOVQ    dst_base+0(FP), AX
+	MOVQ    x_base+24(FP), CX
+	MOVQ    dst_len+8(FP), DX
+	SHRQ    $0x03, DX
+	SHLQ    $0x05, DX
+	XORQ    BX, BX
+	IMUL3Q  $0x02, DX, SI
+	CMPQ    SI, ·streamMinBytes+0(SB)
+	JAE     SqrtAVX2_long
+	PCALIGN $0x40
 
 SqrtAVX2_loop:
 	CMPQ    BX, DX
@@ -2416,3 +3848,36 @@ SqrtAVX2_loop:
 SqrtAVX2_done:
 	VZEROUPPER
 	RET
+
+	// Long slices: streaming stores between an ordinary first and last vector.
+SqrtAVX2_long:
+	CMPQ    AX, CX
+	JE      SqrtAVX2_loop
+	TESTQ   $0x00000003, AX
+	JNZ     SqrtAVX2_loop
+	MOVQ    AX, SI
+	NEGQ    SI
+	ANDQ    $0x0000001f, SI
+	SHRQ    $0x02, SI
+	VSQRTPS (CX)(BX*1), Y0
+	VMOVUPS Y0, (AX)(BX*1)
+	SHLQ    $0x02, SI
+	MOVQ    SI, BX
+	PCALIGN $0x40
+
+SqrtAVX2_stream:
+	LEAQ       32(BX), SI
+	CMPQ       SI, DX
+	JA         SqrtAVX2_fence
+	PREFETCHT0 4096(CX)(BX*1)
+	VSQRTPS    (CX)(BX*1), Y0
+	VMOVNTPS   Y0, (AX)(BX*1)
+	ADDQ       $0x00000020, BX
+	JMP        SqrtAVX2_stream
+
+SqrtAVX2_fence:
+	SFENCE
+	LEAQ    -32(DX), BX
+	VSQRTPS (CX)(BX*1), Y0
+	VMOVUPS Y0, (AX)(BX*1)
+	JMP     SqrtAVX2_done

@@ -22,7 +22,8 @@ func reluInput(rng *rand.Rand, n int) []float32 {
 }
 
 // TestRelu checks the rectifier kernels and their gradients against reluGradRef bit for bit,
-// over the whole vectors, leaving the tail and the guard bands alone, and in place.
+// over the whole vectors, leaving the tail and the guard bands alone, and in place; at every
+// offset from a 64-byte boundary, with ordinary and with streaming stores.
 func TestRelu(t *testing.T) {
 	kernels := []struct {
 		name  string
@@ -40,24 +41,27 @@ func TestRelu(t *testing.T) {
 		}
 		for _, n := range []int{0, 1, 7, 8, 9, 15, 16, 17, 31, 33, 65, 1000} {
 			x, g := reluInput(rng, n), reluInput(rng, n)
-			for _, grad := range []bool{false, true} {
-				name := fmt.Sprintf("%s/n=%d/grad=%v", k.name, n, grad)
+			for _, tc := range reluCases() {
+				grad, c := tc.grad, tc.streamCase
+				name := fmt.Sprintf("%s/n=%d/grad=%v/off=%d/stream=%v", k.name, n, grad, c.off, c.stream)
 				want := make([]float32, n)
-				buf := make([]float32, n+32)
+				buf := alignedBuf(n + 48)
 				for i := range buf {
 					buf[i] = math.Float32frombits(mark)
 				}
-				got := buf[16 : 16+n]
-				if grad {
-					reluGradRef(want, x, g)
-					k.grad(got, x, g)
-				} else {
-					reluGradRef(want, x, x)
-					k.relu(got, x)
-				}
+				got := buf[c.off : c.off+n]
+				withStreaming(c.stream, func() {
+					if grad {
+						reluGradRef(want, x, g)
+						k.grad(got, x, g)
+					} else {
+						reluGradRef(want, x, x)
+						k.relu(got, x)
+					}
+				})
 				full := n / k.lanes * k.lanes
 				for i, v := range buf {
-					j := i - 16
+					j := i - c.off
 					if j < 0 || j >= full {
 						if math.Float32bits(v) != mark {
 							t.Fatalf("%s: element %d written outside the whole vectors", name, j)
@@ -74,7 +78,7 @@ func TestRelu(t *testing.T) {
 			y := append([]float32(nil), x...)
 			want := make([]float32, n)
 			reluGradRef(want, x, x)
-			k.relu(y, y)
+			withStreaming(true, func() { k.relu(y, y) })
 			for i := range wholeVectors(n, k.lanes) {
 				if math.Float32bits(y[i]) != math.Float32bits(want[i]) {
 					t.Fatalf("%s/n=%d in place: element %d differs", k.name, n, i)
@@ -84,11 +88,28 @@ func TestRelu(t *testing.T) {
 	}
 }
 
+// reluCase is a streamCase for the rectifier (grad false) or its gradient.
+type reluCase struct {
+	streamCase
+	grad bool
+}
+
+func reluCases() []reluCase {
+	var cs []reluCase
+	for _, grad := range []bool{false, true} {
+		for _, c := range streamCases() {
+			cs = append(cs, reluCase{c, grad})
+		}
+	}
+	return cs
+}
+
 // wholeVectors is the number of elements of n in whole vectors of lanes.
 func wholeVectors(n, lanes int) int { return n / lanes * lanes }
 
 // TestSqrt checks the square-root kernels against sqrtRef bit for bit (NaN for NaN) over the
-// whole vectors, leaving the tail and the guard bands alone.
+// whole vectors, leaving the tail and the guard bands alone, at every offset from a 64-byte
+// boundary, with ordinary and with streaming stores.
 func TestSqrt(t *testing.T) {
 	kernels := []struct {
 		name  string
@@ -111,21 +132,24 @@ func TestSqrt(t *testing.T) {
 			}
 			want := make([]float32, n)
 			sqrtRef(want, x)
-			buf := make([]float32, n+32)
-			for i := range buf {
-				buf[i] = math.Float32frombits(mark)
-			}
-			k.f(buf[16:16+n], x)
-			for i, v := range buf {
-				j := i - 16
-				if j < 0 || j >= wholeVectors(n, k.lanes) {
-					if math.Float32bits(v) != mark {
-						t.Fatalf("%s/n=%d: element %d written outside the whole vectors", k.name, n, j)
-					}
-					continue
+			for _, c := range streamCases() {
+				name := fmt.Sprintf("%s/n=%d/off=%d/stream=%v", k.name, n, c.off, c.stream)
+				buf := alignedBuf(n + 48)
+				for i := range buf {
+					buf[i] = math.Float32frombits(mark)
 				}
-				if math.Float32bits(v) != math.Float32bits(want[j]) && !(v != v && want[j] != want[j]) {
-					t.Fatalf("%s/n=%d: element %d: √%v is %v, want %v", k.name, n, j, x[j], v, want[j])
+				withStreaming(c.stream, func() { k.f(buf[c.off:c.off+n], x) })
+				for i, v := range buf {
+					j := i - c.off
+					if j < 0 || j >= wholeVectors(n, k.lanes) {
+						if math.Float32bits(v) != mark {
+							t.Fatalf("%s: element %d written outside the whole vectors", name, j)
+						}
+						continue
+					}
+					if math.Float32bits(v) != math.Float32bits(want[j]) && !(v != v && want[j] != want[j]) {
+						t.Fatalf("%s: element %d: √%v is %v, want %v", name, j, x[j], v, want[j])
+					}
 				}
 			}
 		}
