@@ -70,6 +70,32 @@
 // instead spread over the threads a product at a time. [SetThreads] caps
 // the count.
 //
+// What limits two threads, as measured on the 2-vCPU virtual machine used
+// for tuning (AVX-512, 48 KiB L1d and 2 MiB L2 per core), shared with other
+// jobs (load average 1 to 4.5, so single figures are ±5% at best):
+//
+//   - Wake-up. A parked worker of internal/parallel starts on its chunk
+//     about 60 µs after the call that queues it (the idle vCPU has to be
+//     woken), a quarter of a 256×256 product on two threads. Workers that
+//     poll for their next chunk for 100 µs, yielding in between, start in
+//     about 2 µs and took that product from 210-230 µs to 188 µs, but
+//     slowed the MLP training step of `tide bench` by 15-40% (polling 20
+//     or 50 µs: 5-20%), so they park at once. A team's own waits polling for 100 µs
+//     rather than 50 yields parked less often but did not pay either.
+//   - Products of 1024 and 2048 reach 1.75 to 1.85 times one thread, where
+//     OpenBLAS, measured quietly, reaches 2. Timelines of those products
+//     show each thread computing blocks of C 96-98% of the time: the waits
+//     (one or two a product), the packing of B and the imbalance of the
+//     last blocks cost about 1% each, and the macro-kernel runs each block
+//     at the rate it has in a one-thread product under the same conditions.
+//     Cutting the last step's blocks in two won 0.4% at 1024; nc from 512
+//     to 4096, one to four blocks per thread and step, two blocks per step
+//     (so that each thread tends to keep its rows of C), a private copy of
+//     each panel of B per thread (no panel read from the other core's
+//     cache) and column strips for the shared scheme changed the rate by
+//     less than the noise. The rest of the gap lies in how fast each core
+//     runs while both do, which only a quiet machine can pin down.
+//
 // # Epilogue
 //
 // [SgemmEpilogue] and [DgemmEpilogue] also call a function, an [Epilogue], on
