@@ -26,6 +26,7 @@ var layers = map[string]int{
 	"internal/gemm":      2,
 	"shape":              10,
 	"tensor":             20,
+	"internal/pooltest":  21, // the tests' pool setup: above tensor, used by test packages only
 	"kernels/ref":        25,
 	"core":               30,
 	"ops":                40,
