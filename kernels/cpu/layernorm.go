@@ -60,17 +60,6 @@ func init() {
 	}
 }
 
-// lnSum returns the sum of x in its own type (vmath.Sum32 or Sum64).
-func lnSum[T ewFloat](x []T) T {
-	switch v := any(x).(type) {
-	case []float32:
-		return T(vmath.Sum32(v))
-	case []float64:
-		return T(vmath.Sum64(v))
-	}
-	panic("unreachable")
-}
-
 // lnWiden adds x into the float64 accumulators acc.
 func lnWiden[T ewFloat](acc []float64, x []T) {
 	switch v := any(x).(type) {
@@ -123,7 +112,7 @@ const lnTreeMin = 64
 
 // lnSumsTree returns what lnSums(a, b) returns (s only with wantS, q only with wantQ), for
 // long rows with vector loops: pairwise, halving the row with vmath's vector additions (after
-// the products, for q) until lnTreeMin elements or fewer are left to lnSum, with the odd
+// the products, for q) until lnTreeMin elements or fewer are left to sumOf, with the odd
 // elements left over at each halving added in float64. The rounding error is that of pairwise
 // summation, about log2(n)·ε·Σ|a|. scratch must hold len(a) + len(a)/2 elements.
 func lnSumsTree[T ewFloat](a, b []T, wantS, wantQ bool, scratch []T) (s, q float64) {
@@ -158,7 +147,7 @@ func lnHalve[T ewFloat](t []T, extra float64) float64 {
 		vmath.AddVV(t[:h], t[:h], t[h:2*h])
 		t = t[:h]
 	}
-	return float64(lnSum(t)) + extra
+	return float64(sumOf(t)) + extra
 }
 
 // lnParam returns the data of the scale or offset t broadcast to the normalized shape norm of

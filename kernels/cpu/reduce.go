@@ -372,6 +372,11 @@ func rdOne[T ewFloat](k rdKind, x []T) T {
 	case rdMin:
 		return vmath.Min(x)
 	}
+	return sumOf(x)
+}
+
+// sumOf returns the sum of x in its own type (vmath.Sum32 or Sum64).
+func sumOf[T ewFloat](x []T) T {
 	switch v := any(x).(type) {
 	case []float32:
 		return T(vmath.Sum32(v))
