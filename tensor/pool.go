@@ -2,6 +2,7 @@ package tensor
 
 import (
 	"fmt"
+	"math"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -62,6 +63,15 @@ type poolKey struct {
 	n  int
 }
 
+// pooledMin and poisonAll mirror the configuration for the lock-free path of small tensors:
+// the smallest size pooled (MaxInt64 when pooling is off) and PoolConfig.Poison.
+var (
+	pooledMin atomic.Int64
+	poisonAll atomic.Bool
+)
+
+func init() { pooledMin.Store(int64(pool.cfg.MinBytes)) }
+
 // allocSerial numbers the pooled allocations (see [MemoryEpoch]).
 var allocSerial atomic.Uint64
 
@@ -84,6 +94,11 @@ func SetPoolConfig(c PoolConfig) (old PoolConfig) {
 	pool.mu.Lock()
 	defer pool.mu.Unlock()
 	old, pool.cfg = pool.cfg, c
+	pooledMin.Store(int64(c.MinBytes))
+	if c.MaxBytes == 0 {
+		pooledMin.Store(math.MaxInt64)
+	}
+	poisonAll.Store(c.Poison)
 	for k, list := range pool.free {
 		for len(list) > 0 && pool.stats.Retained > c.MaxBytes {
 			pool.stats.Retained -= list[0].bytes
@@ -128,9 +143,12 @@ func NewUninit(dt dtype.DType, s shape.Shape) *Tensor {
 func newPooled(dt dtype.DType, s shape.Shape, zero bool) (_ *Tensor, poisoned bool) {
 	n := s.Size()
 	bytes := int64(n) * int64(dt.Size())
+	if bytes < pooledMin.Load() {
+		return &Tensor{dt: dt, shape: s, data: makeData(dt, n)}, poisonAll.Load()
+	}
 	pool.mu.Lock()
 	poisoned = pool.cfg.Poison
-	if bytes < int64(pool.cfg.MinBytes) || pool.cfg.MaxBytes == 0 {
+	if bytes < int64(pool.cfg.MinBytes) || pool.cfg.MaxBytes == 0 { // changed since the check above
 		pool.mu.Unlock()
 		return &Tensor{dt: dt, shape: s, data: makeData(dt, n)}, poisoned
 	}
