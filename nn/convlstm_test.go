@@ -23,11 +23,7 @@ type convLSTMCase struct {
 	Layer   string         `json:"layer"`
 	Filters int            `json:"filters"`
 	Args    map[string]any `json:"args"`
-	Weights []*rnnJSON     `json:"weights"`
-	Input   *rnnJSON       `json:"input"`
-	States  []*rnnJSON     `json:"states"`
-	Mask    *rnnJSON       `json:"mask"`
-	Outputs []*rnnJSON     `json:"outputs"`
+	rnnData
 }
 
 // convLSTMInts reads a list of ints from a case's JSON arguments.
@@ -74,37 +70,7 @@ func TestConvLSTMOracle(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.Name, func(t *testing.T) {
-			l := convLSTMMake(c)
-			x := c.Input.tensor()
-			inputs := []*tensor.Tensor{x}
-			if c.Mask != nil {
-				inputs = append(inputs, c.Mask.bools())
-			}
-			for _, s := range c.States {
-				inputs = append(inputs, s.tensor())
-			}
-			if err := nn.Build(l, x.Shape()); err != nil {
-				t.Fatal(err)
-			}
-			ws := make([]*tensor.Tensor, len(c.Weights))
-			for i, w := range c.Weights {
-				ws[i] = w.tensor()
-			}
-			if err := nn.SetWeights(l, ws...); err != nil {
-				t.Fatal(err)
-			}
-			out := l.Call(nn.Inference, inputs...)
-			if len(out) != len(c.Outputs) {
-				t.Fatalf("%d outputs, want %d", len(out), len(c.Outputs))
-			}
-			for i, want := range c.Outputs {
-				if !out[i].Shape().Equal(want.tensor().Shape()) {
-					t.Fatalf("output %d: shape %v, want %v", i, out[i].Shape(), want.Shape)
-				}
-				if d, _ := tensor.MaxDiff(out[i].Detach(), want.tensor()); !(d < 1e-12) {
-					t.Errorf("output %d differs from the PyTorch loop by %g", i, d)
-				}
-			}
+			c.check(t, convLSTMMake(c))
 		})
 	}
 }

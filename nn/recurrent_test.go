@@ -41,16 +41,57 @@ func (j *rnnJSON) bools() *tensor.Tensor {
 }
 
 type rnnCase struct {
-	Name    string         `json:"name"`
-	Layer   string         `json:"layer"`
-	Cell    string         `json:"cell"`
-	Units   int            `json:"units"`
-	Args    map[string]any `json:"args"`
-	Weights []*rnnJSON     `json:"weights"`
-	Input   *rnnJSON       `json:"input"`
-	States  []*rnnJSON     `json:"states"`
-	Mask    *rnnJSON       `json:"mask"`
-	Outputs []*rnnJSON     `json:"outputs"`
+	Name  string         `json:"name"`
+	Layer string         `json:"layer"`
+	Cell  string         `json:"cell"`
+	Units int            `json:"units"`
+	Args  map[string]any `json:"args"`
+	rnnData
+}
+
+// rnnData is what an oracle case gives a recurrent layer and what PyTorch computed from it.
+type rnnData struct {
+	Weights []*rnnJSON `json:"weights"`
+	Input   *rnnJSON   `json:"input"`
+	States  []*rnnJSON `json:"states"`
+	Mask    *rnnJSON   `json:"mask"`
+	Outputs []*rnnJSON `json:"outputs"`
+}
+
+// check builds l for the case's input, sets its weights, calls it on the input, mask and
+// initial states and compares every output with PyTorch's (within 1e-12, float64).
+func (c *rnnData) check(t *testing.T, l nn.Layer) {
+	t.Helper()
+	x := c.Input.tensor()
+	inputs := []*tensor.Tensor{x}
+	if c.Mask != nil {
+		inputs = append(inputs, c.Mask.bools())
+	}
+	for _, s := range c.States {
+		inputs = append(inputs, s.tensor())
+	}
+	if err := nn.Build(l, x.Shape()); err != nil {
+		t.Fatal(err)
+	}
+	ws := make([]*tensor.Tensor, len(c.Weights))
+	for i, w := range c.Weights {
+		ws[i] = w.tensor()
+	}
+	if err := nn.SetWeights(l, ws...); err != nil {
+		t.Fatal(err)
+	}
+	out := l.Call(nn.Inference, inputs...)
+	if len(out) != len(c.Outputs) {
+		t.Fatalf("%d outputs, want %d", len(out), len(c.Outputs))
+	}
+	for i, want := range c.Outputs {
+		if !out[i].Shape().Equal(want.tensor().Shape()) {
+			t.Fatalf("output %d: shape %v, want %v", i, out[i].Shape(), want.Shape)
+		}
+		if d, _ := tensor.MaxDiff(out[i].Detach(), want.tensor()); !(d <= 1e-12) {
+			t.Errorf("output %d differs from PyTorch by %g", i, d)
+		}
+	}
 }
 
 func rnnLoad[C any](t *testing.T, file string) []C {
@@ -112,36 +153,7 @@ func TestRNNOracle(t *testing.T) {
 			} else {
 				l = rnnMake(c.Layer, c.Units, c.Args)
 			}
-			x := c.Input.tensor()
-			inputs := []*tensor.Tensor{x}
-			if c.Mask != nil {
-				inputs = append(inputs, c.Mask.bools())
-			}
-			for _, s := range c.States {
-				inputs = append(inputs, s.tensor())
-			}
-			if err := nn.Build(l, x.Shape()); err != nil {
-				t.Fatal(err)
-			}
-			ws := make([]*tensor.Tensor, len(c.Weights))
-			for i, w := range c.Weights {
-				ws[i] = w.tensor()
-			}
-			if err := nn.SetWeights(l, ws...); err != nil {
-				t.Fatal(err)
-			}
-			out := l.Call(nn.Inference, inputs...)
-			if len(out) != len(c.Outputs) {
-				t.Fatalf("%d outputs, want %d", len(out), len(c.Outputs))
-			}
-			for i, want := range c.Outputs {
-				if !out[i].Shape().Equal(want.tensor().Shape()) {
-					t.Fatalf("output %d: shape %v, want %v", i, out[i].Shape(), want.Shape)
-				}
-				if d, _ := tensor.MaxDiff(out[i].Detach(), want.tensor()); d > 1e-12 {
-					t.Errorf("output %d differs from PyTorch by %g", i, d)
-				}
-			}
+			c.check(t, l)
 		})
 	}
 }
